@@ -1,0 +1,59 @@
+"""Roles and what each may do: the one table every permission check reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm(models.TextChoices):
+    ORG_VIEW = "organisations.view", _("Xem cơ quan, đơn vị")
+    ORG_MANAGE = "organisations.manage", _("Thêm, sửa cơ quan, đơn vị")
+    PEOPLE_VIEW = "people.view", _("Xem cán bộ")
+    PEOPLE_MANAGE = "people.manage", _("Thêm, sửa cán bộ")
+    ROLES_ASSIGN = "roles.assign", _("Giao, thu hồi vai trò")
+    AUDIT_VIEW = "audit.view", _("Xem nhật ký hệ thống")
+    CALENDAR_MANAGE = "calendar.manage", _("Quản lý lịch làm việc quốc gia")
+    OFFICE_HOURS_MANAGE = "calendar.office_hours", _("Quản lý giờ làm việc của cơ quan")
+    API_KEYS_MANAGE = "apikeys.manage", _("Quản lý khóa API")
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    ORG_ADMIN = "org_admin", _("Quản trị cơ quan")
+    CLERK = "clerk", _("Văn thư")
+    LEADER = "leader", _("Lãnh đạo")
+    DEPUTY_LEADER = "deputy_leader", _("Phó lãnh đạo")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    ONE_STOP_OFFICER = "one_stop_officer", _("Cán bộ một cửa")
+    APPLICANT = "applicant", _("Người nộp hồ sơ (công dân, doanh nghiệp)")
+
+
+_STAFF_BASE = {Perm.ORG_VIEW, Perm.PEOPLE_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(Perm),
+    Role.ORG_ADMIN: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.ORG_MANAGE,
+            Perm.PEOPLE_MANAGE,
+            Perm.ROLES_ASSIGN,
+            Perm.AUDIT_VIEW,
+            Perm.OFFICE_HOURS_MANAGE,
+            Perm.API_KEYS_MANAGE,
+        }
+    ),
+    Role.LEADER: frozenset(_STAFF_BASE | {Perm.AUDIT_VIEW}),
+    Role.DEPUTY_LEADER: frozenset(_STAFF_BASE),
+    Role.CLERK: frozenset(_STAFF_BASE),
+    Role.SPECIALIST: frozenset(_STAFF_BASE),
+    Role.ONE_STOP_OFFICER: frozenset(_STAFF_BASE),
+    Role.APPLICANT: frozenset(),
+}
+
+# Roles that hold across the whole platform rather than within one organisation's subtree.
+GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.APPLICANT})
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Scopes an API key may carry: read access and the writes another system legitimately automates.
+API_KEY_SCOPES = (Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.PEOPLE_VIEW, Perm.AUDIT_VIEW)

@@ -1,0 +1,86 @@
+"""Reads of people and roles, limited to what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from egov.accounts.actor import Actor
+from egov.accounts.models import ApiKey, Membership, RoleAssignment, User
+from egov.accounts.permissions import scope_paths
+from egov.accounts.roles import Perm
+from egov.core.errors import NotFound
+from egov.core.text import clean
+from egov.organisations.models import Organisation
+
+ACTING_ORG_SESSION_KEY = "egov_acting_org"
+
+
+def people_visible(*, actor: Actor, perm: str = Perm.PEOPLE_VIEW) -> QuerySet[User]:
+    paths = scope_paths(actor, perm)
+    qs = User.objects.all()
+    if paths is None:
+        return qs
+    if not paths:
+        return qs.none()
+    in_scope = Q(*[Q(organisation__path__startswith=p) for p in paths], _connector=Q.OR)
+    return qs.filter(pk__in=Membership.objects.filter(in_scope).values("user_id"))
+
+
+def people_list(*, actor: Actor, search: str = "", organisation: Organisation | None = None) -> QuerySet[User]:
+    qs = people_visible(actor=actor)
+    search = clean(search)
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(username__icontains=search) | Q(email__icontains=search))
+    if organisation is not None:
+        qs = qs.filter(memberships__organisation__path__startswith=organisation.path).distinct()
+    return qs.order_by("full_name", "pk").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation").order_by("-is_primary")),
+    )
+
+
+def person_get(*, actor: Actor, pk: int) -> User:
+    user = people_visible(actor=actor).filter(pk=pk).first()
+    if user is None:
+        raise NotFound("Person not found")
+    return user
+
+
+def person_memberships(*, user: User) -> list[Membership]:
+    return list(user.memberships.select_related("organisation").order_by("-is_primary", "organisation__path"))
+
+
+def person_roles(*, user: User) -> list[RoleAssignment]:
+    return list(user.role_assignments.select_related("organisation").order_by("role", "organisation__path"))
+
+
+def acting_organisations(*, user: User) -> list[Organisation]:
+    """The units a person can act for: where they work."""
+    return [m.organisation for m in person_memberships(user=user) if m.organisation.is_active]
+
+
+def acting_organisation(request) -> Organisation | None:
+    """The unit the signed-in person is acting for (chosen in the header, else their primary unit)."""
+    if hasattr(request, "_acting_org"):
+        return request._acting_org
+    user = request.user
+    org = None
+    chosen = request.session.get(ACTING_ORG_SESSION_KEY)
+    memberships = Membership.objects.filter(user=user).select_related("organisation").order_by("-is_primary", "pk")
+    if chosen is not None:
+        membership = memberships.filter(organisation_id=chosen).first()
+        org = membership.organisation if membership else None
+    if org is None:
+        membership = memberships.first()
+        org = membership.organisation if membership else None
+    request._acting_org = org
+    return org
+
+
+def api_keys_visible(*, actor: Actor) -> QuerySet[ApiKey]:
+    paths = scope_paths(actor, Perm.API_KEYS_MANAGE)
+    qs = ApiKey.objects.select_related("organisation", "created_by").order_by("-created_at")
+    if paths is None:
+        return qs
+    if not paths:
+        return qs.none()
+    return qs.filter(Q(*[Q(organisation__path__startswith=p) for p in paths], _connector=Q.OR))

@@ -1,0 +1,253 @@
+"""Pages for people: list, detail, create, edit, units, roles, lock and unlock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.accounts import selectors, services
+from egov.accounts.auth import has_two_factor, totp_disable
+from egov.accounts.forms import MembershipForm, PersonCreateForm, PersonForm, RoleForm
+from egov.accounts.models import Membership, RoleAssignment
+from egov.accounts.permissions import can, scope_q
+from egov.accounts.roles import Perm
+from egov.audit.selectors import events_for_object
+from egov.core.errors import DomainError, PermissionDenied
+from egov.core.views_helpers import apply_error, paginate
+from egov.organisations.models import Organisation
+from egov.organisations.selectors import organisation_get
+
+
+def _orgs_where(actor, perm):
+    query = scope_q(actor, perm)
+    qs = Organisation.objects.order_by("path")
+    return qs if query is None else qs.filter(query)
+
+
+@login_required
+def people_list(request):
+    actor = request.actor
+    if not can(actor, Perm.PEOPLE_VIEW):
+        raise PermissionDenied(_("Bạn không có quyền xem danh sách cán bộ."))
+    organisation = None
+    if request.GET.get("org"):
+        organisation = organisation_get(actor=actor, code=request.GET["org"])
+    people = selectors.people_list(actor=actor, search=request.GET.get("q", ""), organisation=organisation)
+    page = paginate(request, people, 50)
+    template = "accounts/_people_rows.html" if request.headers.get("HX-Request") else "accounts/people_list.html"
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "q": request.GET.get("q", ""),
+            "organisation": organisation,
+            "can_create": can(actor, Perm.PEOPLE_MANAGE),
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    actor = request.actor
+    person = selectors.person_get(actor=actor, pk=pk)
+    manage = _can_manage(actor, person)
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "memberships": selectors.person_memberships(user=person),
+            "roles": selectors.person_roles(user=person),
+            "can_manage": manage,
+            "can_assign": can(actor, Perm.ROLES_ASSIGN),
+            "two_factor": has_two_factor(person),
+            "membership_form": MembershipForm(organisations=_orgs_where(actor, Perm.PEOPLE_MANAGE)) if manage else None,
+            "role_form": RoleForm(organisations=_orgs_where(actor, Perm.ROLES_ASSIGN))
+            if can(actor, Perm.ROLES_ASSIGN)
+            else None,
+            "recent_events": events_for_object(actor=actor, object_type="accounts.user", object_id=person.pk)[:10]
+            if can(actor, Perm.AUDIT_VIEW)
+            else None,
+        },
+    )
+
+
+def _can_manage(actor, person) -> bool:
+    try:
+        services.require_person(actor, Perm.PEOPLE_MANAGE, person)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@login_required
+def person_create(request):
+    actor = request.actor
+    if not can(actor, Perm.PEOPLE_MANAGE):
+        raise PermissionDenied(_("Bạn không có quyền thêm cán bộ."))
+    form = PersonCreateForm(
+        request.POST or None,
+        organisations=_orgs_where(actor, Perm.PEOPLE_MANAGE),
+        initial={"organisation": request.GET.get("org")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                actor=actor,
+                values={k: data[k] for k in ("username", "full_name", "email", "phone", "kind")},
+                organisation=data["organisation"],
+                position=data["position"],
+                password=data["password"] or None,
+            )
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
+            return redirect("accounts:person_detail", pk=person.pk)
+    return render(
+        request, "accounts/person_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def person_edit(request, pk: int):
+    actor = request.actor
+    person = selectors.person_get(actor=actor, pk=pk)
+    services.require_person(actor, Perm.PEOPLE_MANAGE, person)
+    initial = {k: getattr(person, k) for k in ("username", "full_name", "email", "phone", "kind")}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=actor, user=person, values=form.cleaned_data)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin của %(name)s.") % {"name": person.full_name})
+            return redirect("accounts:person_detail", pk=person.pk)
+    return render(
+        request, "accounts/person_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+    )
+
+
+def _action(request, pk: int, run, success: str):
+    """Run one POST action on a person; show its refusal as a message rather than an error page."""
+    person = selectors.person_get(actor=request.actor, pk=pk)
+    try:
+        run(person)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success % {"name": person.full_name})
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_membership_add(request, pk: int):
+    actor = request.actor
+    person = selectors.person_get(actor=actor, pk=pk)
+    form = MembershipForm(request.POST, organisations=_orgs_where(actor, Perm.PEOPLE_MANAGE))
+    if form.is_valid():
+        try:
+            services.membership_add(actor=actor, user=person, **form.cleaned_data)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã thêm đơn vị công tác."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_membership_remove(request, pk: int, membership_id: int):
+    membership = get_object_or_404(Membership, pk=membership_id, user_id=pk)
+    return _action(
+        request,
+        pk,
+        lambda p: services.membership_remove(actor=request.actor, membership=membership),
+        _("Đã bỏ đơn vị công tác của %(name)s."),
+    )
+
+
+@login_required
+@require_POST
+def person_role_assign(request, pk: int):
+    actor = request.actor
+    person = selectors.person_get(actor=actor, pk=pk)
+    form = RoleForm(request.POST, organisations=_orgs_where(actor, Perm.ROLES_ASSIGN))
+    if form.is_valid():
+        try:
+            services.role_assign(actor=actor, user=person, **form.cleaned_data)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã giao vai trò."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_role_revoke(request, pk: int, assignment_id: int):
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_id, user_id=pk)
+    return _action(
+        request,
+        pk,
+        lambda p: services.role_revoke(actor=request.actor, assignment=assignment),
+        _("Đã thu hồi vai trò của %(name)s."),
+    )
+
+
+@login_required
+@require_POST
+def person_deactivate(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda p: services.person_set_active(actor=request.actor, user=p, active=False),
+        _("Đã khóa tài khoản %(name)s."),
+    )
+
+
+@login_required
+@require_POST
+def person_activate(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda p: services.person_set_active(actor=request.actor, user=p, active=True),
+        _("Đã mở khóa tài khoản %(name)s."),
+    )
+
+
+@login_required
+@require_POST
+def person_unlock(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda p: services.person_unlock(actor=request.actor, user=p),
+        _("Đã gỡ khóa đăng nhập của %(name)s."),
+    )
+
+
+@login_required
+@require_POST
+def person_reset_2fa(request, pk: int):
+    return _action(
+        request, pk, lambda p: totp_disable(actor=request.actor, user=p), _("Đã tắt xác thực hai lớp của %(name)s.")
+    )

@@ -1,0 +1,275 @@
+"""The `egov` command: everything an operator does, in one place."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+
+def _setup(mode: str | None = None) -> None:
+    if mode:
+        os.environ.setdefault("EGOV_MODE", mode)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str, **options) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def _gunicorn(bind: str, workers: int, threads: int) -> None:
+    """Replace this process with the gunicorn server."""
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "egov.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        os.environ.get("EGOV_REQUEST_TIMEOUT", "60"),
+        "--graceful-timeout",
+        "20",
+        "--max-requests",
+        "5000",
+        "--max-requests-jitter",
+        "500",
+        "--access-logfile",
+        "-" if os.environ.get("EGOV_ACCESS_LOG", "1") != "0" else "/dev/null",
+        "--forwarded-allow-ips",
+        os.environ.get("EGOV_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)
+
+
+def _deploy_problems() -> list[str]:
+    from django.core import checks
+
+    return [
+        f"{m.id}: {m.msg} {m.hint or ''}".strip()
+        for m in checks.run_checks(include_deployment_checks=False)
+        if m.level >= checks.ERROR
+    ]
+
+
+def cmd_demo(args) -> int:
+    os.environ.setdefault("EGOV_DATA_DIR", str(Path.cwd() / "var"))
+    os.environ["EGOV_MODE"] = "development"
+    os.environ.setdefault("EGOV_SECURE_COOKIES", "false")
+    _setup()
+    from django.conf import settings
+
+    print(f"egov demo — data in {settings.DATA_DIR}")
+    _manage("migrate", "--no-input", verbosity=0)
+    from egov.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+
+    added = load_demo()
+    print(
+        f"Demo data: {added['organisations']} organisations and {added['accounts']} accounts added "
+        "(existing data kept)."
+    )
+    print(
+        f"\nOpen http://127.0.0.1:{args.port}/ and sign in with one of these accounts "
+        f"(password for all: {DEMO_PASSWORD}):\n"
+    )
+    for account in ACCOUNTS:
+        print(f"  {account.username:<26} {account.role.label:<40} {account.full_name}")
+    print()
+    if args.no_serve:
+        return 0
+    _gunicorn(f"127.0.0.1:{args.port}", workers=2, threads=4)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _setup()
+    from django.conf import settings
+
+    problems = _deploy_problems()
+    if problems:
+        print("egov serve refuses to start:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 2
+    if settings.PRODUCTION:
+        _manage("collectstatic", "--no-input", verbosity=0)
+    bind = args.bind or os.environ.get("EGOV_BIND", "127.0.0.1:8000")
+    workers = args.workers or int(os.environ.get("EGOV_WORKERS", str(min(8, 2 * (os.cpu_count() or 1) + 1))))
+    threads = args.threads or int(os.environ.get("EGOV_THREADS", "4"))
+    _gunicorn(bind, workers, threads)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    _setup()
+    _manage("migrate", "--no-input")
+    return 0
+
+
+def cmd_check(args) -> int:
+    _setup()
+    _manage("check", "--deploy") if args.deploy else _manage("check")
+    return 0
+
+
+def cmd_createadmin(args) -> int:
+    _setup()
+    from egov.accounts.actor import Actor
+    from egov.accounts.roles import Role
+    from egov.accounts.services import person_create, role_assign
+    from egov.core.errors import DomainError
+
+    password = os.environ.get("EGOV_ADMIN_PASSWORD") or ""
+    if not password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("The two passwords differ.", file=sys.stderr)
+            return 2
+    actor = Actor.system("egov createadmin")
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            user = person_create(
+                actor=actor,
+                values={"username": args.username, "full_name": args.full_name, "email": args.email or ""},
+                organisation=None,
+                password=password,
+            )
+            role_assign(actor=actor, user=user, role=Role.SYSTEM_ADMIN, organisation=None)
+    except DomainError as exc:
+        for field, messages in getattr(exc, "errors", {exc.field: [exc.message]}).items():
+            for message in messages:
+                print(f"{field}: {message}", file=sys.stderr)
+        return 2
+    print(f"System administrator {user.username} created.")
+    return 0
+
+
+def cmd_import_organisations(args) -> int:
+    _setup()
+    from egov.accounts.actor import Actor
+    from egov.organisations.csvio import import_organisations
+
+    data = Path(args.file).read_bytes()
+    report = import_organisations(actor=Actor.system("egov import-organisations"), data=data, dry_run=args.dry_run)
+    for error in report.errors:
+        print(f"line {error.line}: {error.field or '-'}: {error.message}", file=sys.stderr)
+    if not report.ok:
+        print("Nothing was imported.", file=sys.stderr)
+        return 1
+    verb = "would be" if args.dry_run else "were"
+    print(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged ({verb} saved).")
+    return 0
+
+
+def cmd_export_organisations(args) -> int:
+    _setup()
+    from egov.accounts.actor import Actor
+    from egov.organisations.csvio import export_organisations
+
+    text = export_organisations(actor=Actor.system("egov export-organisations"))
+    if args.file in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    _setup()
+    from egov.audit.services import audit_verify
+
+    report = audit_verify()
+    for problem in report.problems:
+        print(f"event {problem}", file=sys.stderr)
+    if report.ok:
+        print(f"Audit trail intact: {report.checked} events, newest #{report.last_seq}, hash {report.last_hash}")
+        return 0
+    print(f"Audit trail BROKEN: {len(report.problems)} problem(s) in {report.checked} events.", file=sys.stderr)
+    return 1
+
+
+def cmd_manage(args) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["egov manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="egov", description="egov e-government platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="set up ./var with demo data and serve on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="prepare the data only")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="production server (gunicorn), configured by EGOV_* variables")
+    p.add_argument("--bind", help="address:port (default EGOV_BIND or 127.0.0.1:8000)")
+    p.add_argument("--workers", type=int)
+    p.add_argument("--threads", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("check", help="check the configuration")
+    p.add_argument("--deploy", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "createadmin", help="create a system administrator (password from EGOV_ADMIN_PASSWORD or prompted)"
+    )
+    p.add_argument("--username", required=True)
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--email")
+    p.set_defaults(func=cmd_createadmin)
+
+    p = sub.add_parser("import-organisations", help="import organisations from a CSV file (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_import_organisations)
+
+    p = sub.add_parser("export-organisations", help="export organisations as CSV")
+    p.add_argument("file", nargs="?")
+    p.set_defaults(func=cmd_export_organisations)
+
+    p = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = p.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(exc, ImproperlyConfigured):
+            print(f"egov: configuration error: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from egov.api import api
+
+urlpatterns = [
+    path("", include("egov.core.urls")),
+    path("", include("egov.accounts.urls")),
+    path("organisations/", include("egov.organisations.urls")),
+    path("audit/", include("egov.audit.urls")),
+    path("calendar/", include("egov.calendar.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "egov.core.views.error_400"
+handler403 = "egov.core.views.error_403"
+handler404 = "egov.core.views.error_404"
+handler500 = "egov.core.views.error_500"
