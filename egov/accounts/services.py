@@ -336,7 +336,11 @@ def role_assign(*, actor: Actor, user: User, role: str, organisation: Organisati
 
 @transaction.atomic
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
-    assignment = RoleAssignment.objects.select_related("user", "organisation").select_for_update().get(pk=assignment.pk)
+    assignment = (
+        RoleAssignment.objects.select_related("user", "organisation")
+        .select_for_update(of=("self",))
+        .get(pk=assignment.pk)
+    )
     if assignment.organisation is None:
         require_global(actor, Perm.ROLES_ASSIGN)
     else:
