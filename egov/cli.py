@@ -51,6 +51,8 @@ def _gunicorn(bind: str, workers: int, threads: int) -> None:
         "-" if os.environ.get("EGOV_ACCESS_LOG", "1") != "0" else "/dev/null",
         "--forwarded-allow-ips",
         os.environ.get("EGOV_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # egov is managed through its own command and signals: no control socket in the home directory
+        "--no-control-socket",
     ]
     sys.stdout.flush()
     os.execv(sys.executable, argv)

@@ -53,27 +53,24 @@ def person_roles(*, user: User) -> list[RoleAssignment]:
     return list(user.role_assignments.select_related("organisation").order_by("role", "organisation__path"))
 
 
-def acting_organisations(*, user: User) -> list[Organisation]:
-    """The units a person can act for: where they work."""
-    return [m.organisation for m in person_memberships(user=user) if m.organisation.is_active]
+def acting_organisations(*, user: User, request=None) -> list[Organisation]:
+    """The units a person can act for: where they work (memoised on the request when one is given)."""
+    if request is not None and hasattr(request, "_acting_orgs"):
+        return request._acting_orgs
+    orgs = [m.organisation for m in person_memberships(user=user) if m.organisation.is_active]
+    if request is not None:
+        request._acting_orgs = orgs
+    return orgs
 
 
 def acting_organisation(request) -> Organisation | None:
     """The unit the signed-in person is acting for (chosen in the header, else their primary unit)."""
-    if hasattr(request, "_acting_org"):
-        return request._acting_org
-    user = request.user
-    org = None
-    chosen = request.session.get(ACTING_ORG_SESSION_KEY)
-    memberships = Membership.objects.filter(user=user).select_related("organisation").order_by("-is_primary", "pk")
-    if chosen is not None:
-        membership = memberships.filter(organisation_id=chosen).first()
-        org = membership.organisation if membership else None
-    if org is None:
-        membership = memberships.first()
-        org = membership.organisation if membership else None
-    request._acting_org = org
-    return org
+    if not hasattr(request, "_acting_org"):
+        units = acting_organisations(user=request.user, request=request)
+        chosen = request.session.get(ACTING_ORG_SESSION_KEY)
+        picked = next((org for org in units if org.pk == chosen), None)
+        request._acting_org = picked or (units[0] if units else None)
+    return request._acting_org
 
 
 def api_keys_visible(*, actor: Actor) -> QuerySet[ApiKey]:

@@ -56,6 +56,24 @@ def public_holidays(year: int) -> Mapping[dt.date, str]:
     return MappingProxyType(dict(holidays.country_holidays("VN", years=year, language="vi")))
 
 
+@lru_cache(maxsize=512)
+def _working_ordinals(year: int, overrides: tuple[tuple[dt.date, str], ...]) -> tuple[int, ...]:
+    """The working days of a year as ordinals, for one set of that year's swap entries (cached per process:
+    every request builds a calendar, and the answer only changes when the swap table does)."""
+    closed = public_holidays(year)
+    kinds = dict(overrides)
+    first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+    weekday = dt.date(year, 1, 1).weekday()
+    days = []
+    for ordinal in range(first, last + 1):
+        day = dt.date.fromordinal(ordinal)
+        kind = kinds.get(day)
+        if kind == DayKind.WORKING_DAY or (kind != DayKind.DAY_OFF and weekday < 5 and day not in closed):
+            days.append(ordinal)
+        weekday = (weekday + 1) % 7
+    return tuple(days)
+
+
 def _as_date(value: dt.date) -> dt.date:
     if isinstance(value, dt.datetime):
         return localise(value).date()
@@ -114,18 +132,9 @@ class WorkingCalendar:
         self._days = [o for year in range(lo, hi + 1) for o in self._year_days[year]]
 
     def _compute_year(self, year: int) -> list[int]:
-        closed = public_holidays(year)
-        overrides = self._overrides
-        first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
-        weekday = dt.date(year, 1, 1).weekday()
-        days = []
-        for ordinal in range(first, last + 1):
-            day = dt.date.fromordinal(ordinal)
-            kind = overrides.get(day)
-            if kind == DayKind.WORKING_DAY or (kind != DayKind.DAY_OFF and weekday < 5 and day not in closed):
-                days.append(ordinal)
-            weekday = (weekday + 1) % 7
-        return days
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        in_year = tuple(sorted((d, k) for d, k in self._overrides.items() if first <= d <= last))
+        return list(_working_ordinals(year, in_year))
 
     def _span(self, *values: dt.date) -> list[int]:
         years = [v.year for v in values]

@@ -42,7 +42,7 @@ def shell(request):
     context.update(
         nav_items=items,
         acting_org=actor.organisation,
-        acting_orgs=acting_organisations(user=user),
+        acting_orgs=acting_organisations(user=user, request=request),
         acting_org_switch_url=reverse("accounts:acting_org_choose"),
         account_url=reverse("accounts:account"),
         logout_url=reverse("accounts:logout"),

@@ -17,14 +17,15 @@ from egov.organisations.models import Organisation
 def context_for(actor: Actor) -> dict:
     user = actor.user
     today = timezone.localdate()
+    calendar = workdays.WorkingCalendar()  # one calendar (one query) for every date on the page
     roles = list(RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("role"))
     role_codes = {r.role for r in roles}
     context = {
         "today": today,
         "roles": roles,
-        "is_working_day": workdays.is_working_day(today),
-        "next_working_day": workdays.next_working_day(today),
-        "upcoming_holidays": calendar_selectors.upcoming_days_off(today, limit=3),
+        "is_working_day": calendar.is_working_day(today),
+        "next_working_day": calendar.next_working_day(today),
+        "upcoming_holidays": calendar_selectors.upcoming_days_off(today, limit=3, calendar=calendar),
         "is_staff_home": bool(role_codes - {Role.APPLICANT}),
         "is_applicant_home": role_codes == {Role.APPLICANT} or not role_codes,
     }

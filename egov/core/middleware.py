@@ -17,11 +17,10 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-Id", "")
         request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request.request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Kept until the response is finished (request_finished signal): Django logs 4xx/5xx responses
+        # after the middleware chain has returned, and those lines need the id too.
+        request_id_var.set(request.request_id)
+        response = self.get_response(request)
         response["X-Request-Id"] = request.request_id
         return response
 

@@ -109,9 +109,9 @@ def test_phone_layout_has_a_working_menu(phone, people):
     _login(phone, "nd.admin")
     toggle = phone.get_by_role("button", name=re.compile("Trình đơn"))
     expect(toggle).to_be_visible()
-    expect(phone.get_by_role("link", name="Cán bộ")).to_be_hidden()
+    expect(phone.get_by_role("link", name="Cán bộ", exact=True)).to_be_hidden()
     toggle.click()
-    phone.get_by_role("link", name="Cán bộ").click()
+    phone.get_by_role("link", name="Cán bộ", exact=True).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Cán bộ")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -92,9 +93,12 @@ def locked_out(request, response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = LoginForm(request, data=request.POST or None)
     form.is_bound = False
-    message = _(
+    message = ngettext(
         "Tài khoản tạm bị khóa do đăng nhập sai nhiều lần. Hãy thử lại sau %(minutes)d phút, "
-        "hoặc đặt lại mật khẩu, hoặc liên hệ quản trị cơ quan."
+        "hoặc đặt lại mật khẩu, hoặc liên hệ quản trị cơ quan.",
+        "Tài khoản tạm bị khóa do đăng nhập sai nhiều lần. Hãy thử lại sau %(minutes)d phút, "
+        "hoặc đặt lại mật khẩu, hoặc liên hệ quản trị cơ quan.",
+        minutes,
     ) % {"minutes": minutes}
     return render(request, "accounts/login.html", {"form": form, "locked_message": message}, status=403)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from egov.accounts.models import ApiKey, RoleAssignment, User
+from egov.accounts.models import ApiKey, Membership, RoleAssignment, User
 from egov.audit.models import AuditEvent
 from egov.organisations.models import Organisation
 
@@ -110,8 +110,10 @@ def _snapshot():
     return (
         sorted(Organisation.objects.values_list("code", "name", "path", "phone")),
         sorted(User.objects.values_list("username", "is_active", "full_name")),
-        RoleAssignment.objects.count(),
+        sorted(RoleAssignment.objects.values_list("user_id", "role", "organisation_id")),
+        sorted(Membership.objects.values_list("user_id", "organisation_id", "is_primary")),
         ApiKey.objects.filter(revoked_at__isnull=True).count(),
+        ApiKey.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -137,12 +139,33 @@ def _posts(tree, people):
             {"username": "moi", "full_name": "Mới", "kind": "staff", "organisation": org.pk},
         ),
         (reverse("audit:verify"), {}),
+        (reverse("accounts:person_activate", args=[clerk.pk]), {}),
+        (reverse("accounts:person_unlock", args=[clerk.pk]), {}),
+        (reverse("accounts:person_reset_2fa", args=[clerk.pk]), {}),
+        (reverse("accounts:person_membership_add", args=[clerk.pk]), {"organisation": tree["nd_vp"].pk}),
+        (reverse("accounts:person_membership_remove", args=[clerk.pk, clerk.memberships.get().pk]), {}),
+        (reverse("accounts:person_role_revoke", args=[clerk.pk, clerk.role_assignments.get().pk]), {}),
+        (reverse("accounts:api_keys"), {"organisation": org.pk, "system_name": "X", "scopes": ["organisations.view"]}),
+        (reverse("accounts:api_key_revoke", args=[_nd_key(tree).pk]), {}),
     ]
+
+
+def _nd_key(tree):
+    from egov.accounts.services import api_key_issue
+    from egov.accounts.tests.factories import SYSTEM
+
+    key = ApiKey.objects.filter(organisation=tree["nd_stttt"]).first()
+    if key is None:
+        key, _full = api_key_issue(
+            actor=SYSTEM, organisation=tree["nd_stttt"], system_name="Cổng DVC", scopes=["organisations.view"]
+        )
+    return key
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "applicant", "nd_clerk", "qt_admin"])
 def test_denied_writes_change_nothing(client, tree, people, persona):
     c = _client(client, people, persona)
+    _nd_key(tree)
     before = _snapshot()
     for url, data in _posts(tree, people):
         response = c.post(url, data)
@@ -215,3 +238,15 @@ def test_csv_import_page_reports_lines(client, tree, people):
     report = response.context["report"]
     assert [(e.line, e.field) for e in report.errors] == [(3, "code")]
     assert not Organisation.objects.filter(code="000.05.12.H40").exists()
+
+
+def test_audit_event_detail_is_scoped(client, tree, people):
+    event = AuditEvent.objects.filter(
+        object_type="organisations.organisation", object_id=str(tree["nd_stttt"].pk)
+    ).get()
+    url = reverse("audit:detail", args=[event.seq])
+    assert _client(client, people, "qt_admin").get(url).status_code == 404
+    client.logout()
+    response = _client(client, people, "nd_leader").get(url)
+    assert response.status_code == 200
+    assert [c["field"] for c in response.context["changes"] if c["field"] == "code"] == ["code"]
