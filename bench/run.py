@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import csv
 import datetime as dt
 import http.client
@@ -53,7 +54,7 @@ PROVINCES = 60
 UNITS_PER_DEPARTMENT = 9
 TARGET_RATIO = 0.50
 # Chosen on the 2-core reference machine, see bench/README.md ("Server configuration").
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 3
 DEFAULT_THREADS = 4
 API_PATH = "/api/v1/organisations?page=2&page_size=50"
 USERNAME = "quantri"
@@ -96,16 +97,23 @@ def log(message: str) -> None:
 
 # --- Facts from the project's own source -------------------------------------------------------------
 
+
 def demo_credentials() -> tuple[str, str]:
     """DEMO_PASSWORD and the full name of `quantri`, read from egov/core/demo.py without importing Django."""
     tree = ast.parse((REPO / "egov" / "core" / "demo.py").read_text(encoding="utf-8"))
     password = full_name = None
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DEMO_PASSWORD"
-                                                for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "DEMO_PASSWORD" for t in node.targets
+        ):
             password = ast.literal_eval(node.value)
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DemoAccount" and len(node.args) >= 2
-                and isinstance(node.args[0], ast.Constant) and node.args[0].value == USERNAME):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "DemoAccount"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == USERNAME
+        ):
             full_name = ast.literal_eval(node.args[1])
     if not password or not full_name:
         raise BenchError(f"could not read DEMO_PASSWORD and the account {USERNAME!r} from egov/core/demo.py")
@@ -120,29 +128,6 @@ def egov_command() -> list[str]:
     return [sys.executable, "-m", "egov.cli"]
 
 
-# egov/cli.py's `_manage(*args)` is called with `verbosity=0` by `egov demo` and `egov serve`, which then
-# die with this TypeError. Until that is fixed the benchmark runs the same `egov.cli.main` with only that
-# helper made to pass keyword arguments on to call_command, says so loudly, and records it in the JSON.
-CLI_BUG = "_manage() got an unexpected keyword argument"
-CLI_PATCH = (
-    "import sys, egov.cli as cli; from django.core.management import call_command; "
-    "cli._manage = lambda *a, **k: call_command(*a, **k); sys.exit(cli.main(sys.argv[1:]))"
-)
-WORKAROUNDS: list[str] = []
-
-
-def patched_egov_command() -> list[str]:
-    return [sys.executable, "-c", CLI_PATCH]
-
-
-def note_workaround(what: str) -> None:
-    message = (f"`egov {what}` fails in egov/cli.py ({CLI_BUG} 'verbosity'); running egov.cli.main with "
-               "_manage passing keyword arguments on to call_command instead")
-    if message not in WORKAROUNDS:
-        WORKAROUNDS.append(message)
-        log(f"  WARNING: {message}")
-
-
 def clean_env(**extra: str) -> dict[str, str]:
     """The caller's environment without any EGOV_* setting (so no DATABASE_URL etc. leaks in), plus extra."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGOV_") and k != "DJANGO_SETTINGS_MODULE"}
@@ -151,12 +136,9 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def run_egov(args: list[str], env: dict[str, str], timeout: float) -> str:
-    proc = subprocess.run([*egov_command(), *args], env=env, cwd=env["EGOV_DATA_DIR"], capture_output=True,
-                          text=True, timeout=timeout)
-    if proc.returncode != 0 and CLI_BUG in proc.stderr:
-        note_workaround(args[0])
-        proc = subprocess.run([*patched_egov_command(), *args], env=env, cwd=env["EGOV_DATA_DIR"],
-                              capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [*egov_command(), *args], env=env, cwd=env["EGOV_DATA_DIR"], capture_output=True, text=True, timeout=timeout
+    )
     if proc.returncode != 0:
         raise BenchError(f"`egov {' '.join(args)}` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc.stdout
@@ -166,16 +148,55 @@ def run_egov(args: list[str], env: dict[str, str], timeout: float) -> str:
 
 CSV_COLUMNS = ("code", "name", "short_name", "abbreviation", "level", "parent_code", "address", "phone", "email")
 DEPARTMENT_NAMES = (
-    ("Văn phòng Ủy ban nhân dân", "VP"), ("Sở Nội vụ", "SNV"), ("Sở Tài chính", "STC"), ("Sở Tư pháp", "STP"),
-    ("Sở Xây dựng", "SXD"), ("Sở Y tế", "SYT"), ("Sở Giáo dục và Đào tạo", "SGDĐT"),
-    ("Sở Khoa học và Công nghệ", "SKHCN"), ("Sở Nông nghiệp và Môi trường", "SNNMT"), ("Sở Công Thương", "SCT"),
-    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL"), ("Thanh tra tỉnh", "TTr"),
+    ("Văn phòng Ủy ban nhân dân", "VP"),
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Tư pháp", "STP"),
+    ("Sở Xây dựng", "SXD"),
+    ("Sở Y tế", "SYT"),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("Sở Khoa học và Công nghệ", "SKHCN"),
+    ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+    ("Sở Công Thương", "SCT"),
+    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL"),
+    ("Thanh tra tỉnh", "TTr"),
 )
 UNIT_NAMES = (
-    ("Văn phòng", "VP"), ("Phòng Tổ chức cán bộ", "TCCB"), ("Phòng Kế hoạch – Tài chính", "KHTC"),
-    ("Phòng Pháp chế", "PC"), ("Phòng Công nghệ thông tin", "CNTT"), ("Thanh tra", "TTr"),
-    ("Trung tâm Dịch vụ công", "TTDVC"), ("Phòng Quản lý chuyên ngành", "QLCN"), ("Chi cục", "CC"),
+    ("Văn phòng", "VP"),
+    ("Phòng Tổ chức cán bộ", "TCCB"),
+    ("Phòng Kế hoạch – Tài chính", "KHTC"),
+    ("Phòng Pháp chế", "PC"),
+    ("Phòng Công nghệ thông tin", "CNTT"),
+    ("Thanh tra", "TTr"),
+    ("Trung tâm Dịch vụ công", "TTDVC"),
+    ("Phòng Quản lý chuyên ngành", "QLCN"),
+    ("Chi cục", "CC"),
 )
+
+
+def row(
+    code: str,
+    name: str,
+    short_name: str,
+    abbreviation: str,
+    level: str,
+    parent_code: str,
+    *,
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+) -> dict[str, str]:
+    return {
+        "code": code,
+        "name": name,
+        "short_name": short_name,
+        "abbreviation": abbreviation,
+        "level": level,
+        "parent_code": parent_code,
+        "address": address,
+        "phone": phone,
+        "email": email,
+    }
 
 
 def organisation_rows(existing: set[str], needed: int) -> list[dict[str, str]]:
@@ -192,10 +213,19 @@ def organisation_rows(existing: set[str], needed: int) -> list[dict[str, str]]:
         quota = min(per_province, needed - len(rows))
         if quota <= 0:
             break
-        made = [dict(code=province_code, name=f"Ủy ban nhân dân {province_name}", short_name=f"UBND {province_name}",
-                     abbreviation="UBND", level="province", parent_code="",
-                     address=f"Trung tâm hành chính {province_name}", phone=f"0200 {index:03d} 000",
-                     email=f"ubnd@thunghiem{index:02d}.gov.vn")]
+        made = [
+            row(
+                province_code,
+                f"Ủy ban nhân dân {province_name}",
+                f"UBND {province_name}",
+                "UBND",
+                "province",
+                "",
+                address=f"Trung tâm hành chính {province_name}",
+                phone=f"0200 {index:03d} 000",
+                email=f"ubnd@thunghiem{index:02d}.gov.vn",
+            )
+        ]
         department = 0
         while len(made) < quota:
             department += 1
@@ -204,10 +234,17 @@ def organisation_rows(existing: set[str], needed: int) -> list[dict[str, str]]:
             dept_code = f"000.00.{department:02d}.{group}"
             dept_name, dept_abbr = DEPARTMENT_NAMES[(department - 1) % len(DEPARTMENT_NAMES)]
             if dept_code not in existing:
-                made.append(dict(code=dept_code, name=f"{dept_name} {province_name} ({department})",
-                                 short_name=f"{dept_abbr} {index:02d}-{department:02d}", abbreviation=dept_abbr,
-                                 level="department", parent_code=province_code,
-                                 address=f"Số {department} đường Hành Chính, {province_name}", phone="", email=""))
+                made.append(
+                    row(
+                        dept_code,
+                        f"{dept_name} {province_name} ({department})",
+                        f"{dept_abbr} {index:02d}-{department:02d}",
+                        dept_abbr,
+                        "department",
+                        province_code,
+                        address=f"Số {department} đường Hành Chính, {province_name}",
+                    )
+                )
             for unit in range(1, UNITS_PER_DEPARTMENT + 1):
                 if len(made) >= quota:
                     break
@@ -215,9 +252,16 @@ def organisation_rows(existing: set[str], needed: int) -> list[dict[str, str]]:
                 if unit_code in existing:
                     continue
                 unit_name, unit_abbr = UNIT_NAMES[(unit - 1) % len(UNIT_NAMES)]
-                made.append(dict(code=unit_code, name=f"{unit_name} – {dept_name} {province_name}",
-                                 short_name=f"{unit_abbr} {dept_abbr} {index:02d}", abbreviation=unit_abbr,
-                                 level="unit", parent_code=dept_code, address="", phone="", email=""))
+                made.append(
+                    row(
+                        unit_code,
+                        f"{unit_name} – {dept_name} {province_name}",
+                        f"{unit_abbr} {dept_abbr} {index:02d}",
+                        unit_abbr,
+                        "unit",
+                        dept_code,
+                    )
+                )
         rows.extend(made[:quota])
     return rows
 
@@ -247,6 +291,7 @@ def prepare_data(data_dir: Path, timeout: float) -> int:
 
 # --- Server ------------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -262,26 +307,35 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
-        try:
-            self._start(egov_command(), timeout)
-        except BenchError:
-            if CLI_BUG not in self.log_tail():
-                raise
-            self.stop()
-            note_workaround("serve")
-            self._start(patched_egov_command(), timeout)
-
-    def _start(self, egov: list[str], timeout: float) -> None:
         env = clean_env(
-            EGOV_MODE="production", EGOV_SECRET_KEY=secrets.token_urlsafe(38)[:50],
-            EGOV_ALLOWED_HOSTS="127.0.0.1", EGOV_DATA_DIR=str(self.data_dir), EGOV_SECURE_COOKIES="false",
-            EGOV_ACCESS_LOG="0", EGOV_LOG_LEVEL="warning",
+            EGOV_MODE="production",
+            EGOV_SECRET_KEY=secrets.token_urlsafe(38)[:50],
+            EGOV_ALLOWED_HOSTS="127.0.0.1",
+            EGOV_DATA_DIR=str(self.data_dir),
+            EGOV_SECURE_COOKIES="false",
+            EGOV_ACCESS_LOG="0",
+            EGOV_LOG_LEVEL="warning",
         )
-        cmd = [*egov, "serve", "--bind", f"127.0.0.1:{self.port}",
-               "--workers", str(self.workers), "--threads", str(self.threads)]
+        cmd = [
+            *egov_command(),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+        ]
         with self.log_path.open("wb") as out:
-            self.proc = subprocess.Popen(cmd, env=env, cwd=self.data_dir, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                env=env,
+                cwd=self.data_dir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         log(f"  server pid {self.proc.pid}: egov {' '.join(cmd[-7:])}")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -335,9 +389,17 @@ def _signal_group(pgid: int, sig: int) -> bool:
 
 # --- HTTP (standard library) -------------------------------------------------------------------------
 
-def request(port: int, method: str, path: str, *, cookies: dict[str, str] | None = None,
-            body: bytes | None = None, headers: dict[str, str] | None = None,
-            timeout: float = 30) -> tuple[int, http.client.HTTPMessage, bytes]:
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    cookies: dict[str, str] | None = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         all_headers = dict(headers or {})
@@ -382,12 +444,20 @@ def login(port: int, username: str, password: str) -> dict[str, str]:
     if "egov_csrf" not in jar or not parser.token:
         raise BenchError("GET /login/ gave no egov_csrf cookie or no csrfmiddlewaretoken field")
     form = urlencode({"csrfmiddlewaretoken": parser.token, "username": username, "password": password}).encode()
-    status, headers, body = request(port, "POST", "/login/", cookies=jar, body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}/login/"})
+    status, headers, body = request(
+        port,
+        "POST",
+        "/login/",
+        cookies=jar,
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}/login/"},
+    )
     take_cookies(headers, jar)
     if status != 302 or "egov_session" not in jar:
-        raise BenchError(f"signing in as {username} failed: POST /login/ answered {status} "
-                         f"(location {headers.get('Location')!r}, cookies {sorted(jar)})")
+        raise BenchError(
+            f"signing in as {username} failed: POST /login/ answered {status} "
+            f"(location {headers.get('Location')!r}, cookies {sorted(jar)})"
+        )
     return jar
 
 
@@ -396,22 +466,29 @@ def verify_targets(port: int, jar: dict[str, str], full_name: str, min_count: in
     status, headers, body = request(port, "GET", "/", cookies=jar)
     text = body.decode("utf-8", "replace")
     if status != 200 or "text/html" not in (headers.get("Content-Type") or "") or full_name not in text:
-        raise BenchError(f"GET / answered {status} {headers.get('Content-Type')!r} without the name {full_name!r}; "
-                         "not measuring an error or login page")
+        raise BenchError(
+            f"GET / answered {status} {headers.get('Content-Type')!r} without the name {full_name!r}; "
+            "not measuring an error or login page"
+        )
     status, headers, body = request(port, "GET", API_PATH, cookies=jar)
     try:
         data = json.loads(body)
     except ValueError:
         data = {}
     if status != 200 or data.get("count", 0) < min_count or len(data.get("items", [])) != 50:
-        raise BenchError(f"GET {API_PATH} answered {status}, count {data.get('count')!r}, "
-                         f"{len(data.get('items', []))} items; expected 200, count >= {min_count}, 50 items")
-    log(f"  checked: / is 200 HTML for {full_name} ({len(text.encode())} B); the API page is 200 with 50 items "
-        f"of {data['count']} ({len(body)} B)")
+        raise BenchError(
+            f"GET {API_PATH} answered {status}, count {data.get('count')!r}, "
+            f"{len(data.get('items', []))} items; expected 200, count >= {min_count}, 50 items"
+        )
+    log(
+        f"  checked: / is 200 HTML for {full_name} ({len(text.encode())} B); the API page is 200 with 50 items "
+        f"of {data['count']} ({len(body)} B)"
+    )
     return {"home_bytes": len(text.encode()), "api_bytes": len(body), "api_count": data["count"]}
 
 
 # --- wrk ---------------------------------------------------------------------------------------------
+
 
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
@@ -422,8 +499,9 @@ def ensure_wrk() -> str:
         raise BenchError(f"wrk is not installed. Install it with:\n  sudo sh -c '{command}'")
     log(f"  wrk missing; running as root: {command}")
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
-                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        )
         if proc.returncode != 0:
             raise BenchError(f"`{' '.join(cmd)}` failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     found = shutil.which("wrk")
@@ -455,24 +533,57 @@ class Measure:
 def parse_wrk(target: str, path: str, output: str, seconds: float) -> Measure:
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     total = re.search(r"^\s*(\d+) requests in", output, re.M)
-    percentiles = {p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$",
-                                                              output, re.M)}
+    percentiles = {
+        p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+    }
     if not rps or not total or set(percentiles) != {"50", "99"}:
         raise BenchError(f"could not read wrk's output for {target}:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()))) if sock else {}
-    return Measure(target=target, path=path, rps=float(rps.group(1)), p50_ms=percentiles["50"],
-                   p99_ms=percentiles["99"], requests=int(total.group(1)),
-                   non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0, socket_errors=errors, seconds=seconds)
+    errors = dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()), strict=True)) if sock else {}
+    return Measure(
+        target=target,
+        path=path,
+        rps=float(rps.group(1)),
+        p50_ms=percentiles["50"],
+        p99_ms=percentiles["99"],
+        requests=int(total.group(1)),
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=errors,
+        seconds=seconds,
+    )
 
 
-def wrk(wrk_bin: str, port: int, path: str, *, seconds: float, connections: int, cookie: str | None) -> str:
+def wrk(
+    wrk_bin: str,
+    port: int,
+    path: str,
+    *,
+    seconds: float,
+    connections: int,
+    cookie: str | None,
+    keep_alive: bool = False,
+) -> str:
     threads = max(1, min(2, connections))
-    cmd = [wrk_bin, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-           "--timeout", "10s", "--latency"]
+    cmd = [
+        wrk_bin,
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
+    if not keep_alive:
+        # One connection per request, as a reverse proxy without upstream keep-alive sends them. With
+        # keep-alive, gunicorn's gthread workers keep whichever of wrk's few connections they happened to
+        # accept, often all of them in one worker, and the figures jump between runs (bench/README.md).
+        cmd += ["-H", "Connection: close"]
     cmd.append(f"http://127.0.0.1:{port}{path}")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
@@ -481,6 +592,7 @@ def wrk(wrk_bin: str, port: int, path: str, *, seconds: float, connections: int,
 
 
 # --- Machine and records -----------------------------------------------------------------------------
+
 
 def cpu_model() -> str:
     try:
@@ -503,22 +615,33 @@ def package_version(name: str) -> str | None:
 
 def machine_info(wrk_bin: str, workers: int, threads: int) -> dict:
     mem_kb = None
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    except (OSError, AttributeError):
-        pass
     wrk_version = subprocess.run([wrk_bin, "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip()
     try:
-        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=10).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         commit = None
     return {
-        "cpu_model": cpu_model(), "cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)),
-        "memory_mib": mem_kb // 1024 if mem_kb else None, "kernel": platform.release(),
-        "python": platform.python_version(), "django": package_version("django"),
-        "gunicorn": package_version("gunicorn"), "wrk": wrk_version, "database": "sqlite",
-        "server": "gunicorn", "worker_class": "gthread", "workers": workers, "threads": threads,
+        "cpu_model": cpu_model(),
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)),
+        "memory_mib": mem_kb // 1024 if mem_kb else None,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": package_version("django"),
+        "gunicorn": package_version("gunicorn"),
+        "wrk": wrk_version,
+        "database": "sqlite",
+        "server": "gunicorn",
+        "worker_class": "gthread",
+        "workers": workers,
+        "threads": threads,
         "git_commit": commit,
     }
 
@@ -533,21 +656,36 @@ def append_results(rows: list[tuple], when: str, machine: str) -> None:
 
 # --- Main --------------------------------------------------------------------------------------------
 
-def _on_sigterm(signum, frame):
+
+def _on_signal(signum, frame):
     raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per target (default 10)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--quick", action="store_true", help="3-second smoke run, not recorded in RESULTS.md")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where the JSON goes (default bench/out/)")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
-                        help=f"gunicorn workers passed to `egov serve` (default {DEFAULT_WORKERS})")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                        help=f"threads per worker passed to `egov serve` (default {DEFAULT_THREADS})")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"gunicorn workers passed to `egov serve` (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"threads per worker passed to `egov serve` (default {DEFAULT_THREADS})",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="keep wrk's connections open (default: one connection per request, see README)",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     parser.add_argument("--keep-data", action="store_true", help="keep the throw-away data directory (to profile)")
     args = parser.parse_args(argv)
@@ -555,7 +693,10 @@ def main(argv: list[str] | None = None) -> int:
         args.duration = 3
     if not (1 <= args.duration <= 600) or not (1 <= args.connections <= 256):
         parser.error("--duration must be 1..600 s and --connections 1..256")
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    # Stoppable however it was started (a shell's `&` starts it with SIGINT ignored): Ctrl-C, kill and a
+    # closed terminal all unwind through the `finally` that stops the server.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
 
     started = dt.datetime.now(dt.UTC)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
@@ -565,8 +706,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wrk_bin = ensure_wrk()
         password, full_name = demo_credentials()
-        log(f"egov benchmark — {args.duration:g} s per target, {args.connections} connections, "
-            f"gunicorn {args.workers} workers × {args.threads} threads; data in {tmp}")
+        log(
+            f"egov benchmark — {args.duration:g} s per target, {args.connections} connections "
+            f"({'kept open' if args.keep_alive else 'one per request'}), "
+            f"gunicorn {args.workers} workers × {args.threads} threads; data in {tmp}"
+        )
         log("Preparing data …")
         organisations = prepare_data(tmp, timeout=900)
         log("Starting the production server …")
@@ -578,19 +722,41 @@ def main(argv: list[str] | None = None) -> int:
 
         plan = [("healthz", "/healthz", None), ("home", "/", cookie), ("api list", API_PATH, cookie)]
         log(f"Warming up ({warmup:g} s per target) …")
-        for target, path, target_cookie in plan:
-            wrk(wrk_bin, server.port, path, seconds=warmup, connections=args.connections, cookie=target_cookie)
+        for _target, path, target_cookie in plan:
+            wrk(
+                wrk_bin,
+                server.port,
+                path,
+                seconds=warmup,
+                connections=args.connections,
+                cookie=target_cookie,
+                keep_alive=args.keep_alive,
+            )
+        log(f"Measuring ({args.duration:g} s per target; the baseline before and after the others) …")
         measures: list[Measure] = []
         for target, path, target_cookie in [*plan, plan[0]]:
-            output = wrk(wrk_bin, server.port, path, seconds=args.duration, connections=args.connections,
-                         cookie=target_cookie)
+            output = wrk(
+                wrk_bin,
+                server.port,
+                path,
+                seconds=args.duration,
+                connections=args.connections,
+                cookie=target_cookie,
+                keep_alive=args.keep_alive,
+            )
             m = parse_wrk(target, path, output, args.duration)
             measures.append(m)
             errors = sum(m.socket_errors.values())
-            log(f"  {target:<9} {m.rps:9.1f} req/s  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  "
+            log(
+                f"  {target:<9} {m.rps:9.1f} req/s  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:7.2f} ms  "
                 f"({m.requests} requests{f', {m.non_2xx_3xx} non-2xx/3xx' if m.non_2xx_3xx else ''}"
-                f"{f', socket errors {m.socket_errors}' if errors else ''})")
-        log(f"  server pid {server.proc.pid} still up: {server.proc.poll() is None}")
+                f"{f', socket errors {m.socket_errors}' if errors else ''})"
+            )
+        if server.proc.poll() is not None:
+            raise BenchError(f"the server died during the run:\n{server.log_tail()}")
+        # gunicorn recycles each worker after --max-requests (5000 ± 500): part of the operator's setup.
+        restarts = server.log_path.read_text(errors="replace").count("Autorestarting worker")
+        log(f"  gunicorn recycled {restarts} worker(s) during the run (--max-requests)")
     except KeyboardInterrupt:
         log("\nInterrupted.")
         return 130
@@ -601,6 +767,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: timed out: {exc}", file=sys.stderr)
         return 2
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         if server is not None:
             server.stop()
         if args.keep_data:
@@ -610,36 +778,49 @@ def main(argv: list[str] | None = None) -> int:
 
     before, home, api_list, after = measures
     baseline_rps = (before.rps + after.rps) / 2
-    baseline = {"rps": baseline_rps, "p50_ms": (before.p50_ms + after.p50_ms) / 2,
-                "p99_ms": (before.p99_ms + after.p99_ms) / 2,
-                "drift": (after.rps - before.rps) / before.rps if before.rps else None}
+    baseline = {
+        "rps": baseline_rps,
+        "p50_ms": (before.p50_ms + after.p50_ms) / 2,
+        "p99_ms": (before.p99_ms + after.p99_ms) / 2,
+        "drift": (after.rps - before.rps) / before.rps if before.rps else None,
+    }
     results = {}
-    log("\nResults (ratio = target req/s ÷ baseline req/s, same run; goal ≥ "
-        f"{TARGET_RATIO:.2f}):")
-    log(f"  baseline /healthz: {baseline_rps:.1f} req/s (before {before.rps:.1f}, after {after.rps:.1f}, "
-        f"drift {baseline['drift']:+.1%})")
+    log(f"\nResults (ratio = target req/s ÷ baseline req/s, same run; goal ≥ {TARGET_RATIO:.2f}):")
+    log(
+        f"  baseline /healthz: {baseline_rps:.1f} req/s (before {before.rps:.1f}, after {after.rps:.1f}, "
+        f"drift {baseline['drift']:+.1%})"
+    )
     if baseline["drift"] is not None and abs(baseline["drift"]) > 0.15:
         log("  note: the baseline moved more than 15 % during the run; the machine was busy, ratios are rough")
     for m in (home, api_list):
         ratio = m.rps / baseline_rps if baseline_rps else 0.0
         verdict = "PASS" if ratio >= TARGET_RATIO else "BELOW"
         results[m.target] = {"ratio": ratio, "verdict": verdict}
-        log(f"  {m.target:<9} {ratio:5.2f} × baseline  {verdict}")
+        log(f"  {m.target:<9} {ratio:6.3f} × baseline  {verdict}")
 
     invalid = [m.target for m in measures if m.non_2xx_3xx]
     info = machine_info(wrk_bin, args.workers, args.threads)
     report = {
-        "benchmark": "foundation", "started_utc": started.isoformat(timespec="seconds"), "quick": args.quick,
+        "benchmark": "foundation",
+        "started_utc": started.isoformat(timespec="seconds"),
+        "quick": args.quick,
         "machine": info,
-        "settings": {"duration_s": args.duration, "connections": args.connections, "warmup_s": warmup,
-                     "wrk_threads": max(1, min(2, args.connections)), "organisations": organisations,
-                     "user": USERNAME, **checks},
+        "settings": {
+            "duration_s": args.duration,
+            "connections": args.connections,
+            "warmup_s": warmup,
+            "wrk_threads": max(1, min(2, args.connections)),
+            "keep_alive": args.keep_alive,
+            "organisations": organisations,
+            "user": USERNAME,
+            **checks,
+        },
+        "worker_restarts": restarts,
         "runs": [asdict(m) for m in measures],
         "baseline": baseline,
         "targets": {m.target: {**asdict(m), **results[m.target]} for m in (home, api_list)},
         "target_ratio": TARGET_RATIO,
         "valid": not invalid,
-        "workarounds": WORKAROUNDS,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     json_path = args.out / f"foundation-{stamp}.json"
@@ -649,19 +830,24 @@ def main(argv: list[str] | None = None) -> int:
         why = "quick run" if args.quick else "--no-record" if args.no_record else "invalid figures"
         log(f"Not recorded in {RESULTS_MD.relative_to(REPO)} ({why}).")
     else:
-        machine = (f"{info['cpu_model']} ×{info['cores']}; gunicorn {args.workers}w×{args.threads}t; "
-                   f"wrk c{args.connections} {args.duration:g}s")
-        append_results([
-            ("healthz (baseline, mean of 2)", baseline_rps, baseline["p50_ms"], baseline["p99_ms"], 1.0),
-            ("home", home.rps, home.p50_ms, home.p99_ms, results["home"]["ratio"]),
-            ("api list", api_list.rps, api_list.p50_ms, api_list.p99_ms, results["api list"]["ratio"]),
-        ], started.strftime("%Y-%m-%d %H:%M"), machine)
+        machine = (
+            f"{info['cpu_model']} ×{info['cores']}; gunicorn {args.workers}w×{args.threads}t; "
+            f"wrk c{args.connections} {args.duration:g}s{' keep-alive' if args.keep_alive else ''}"
+        )
+        append_results(
+            [
+                ("healthz (baseline, mean of 2)", baseline_rps, baseline["p50_ms"], baseline["p99_ms"], 1.0),
+                ("home", home.rps, home.p50_ms, home.p99_ms, results["home"]["ratio"]),
+                ("api list", api_list.rps, api_list.p50_ms, api_list.p99_ms, results["api list"]["ratio"]),
+            ],
+            started.strftime("%Y-%m-%d %H:%M"),
+            machine,
+        )
         log(f"Appended 3 rows to {RESULTS_MD.relative_to(REPO)}.")
-    for message in WORKAROUNDS:
-        log(f"WARNING: {message}")
     if invalid:
-        print(f"bench: the server answered errors under load for {', '.join(invalid)}; figures not valid",
-              file=sys.stderr)
+        print(
+            f"bench: the server answered errors under load for {', '.join(invalid)}; figures not valid", file=sys.stderr
+        )
         return 1
     return 0
 

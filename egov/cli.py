@@ -108,7 +108,7 @@ def cmd_serve(args) -> int:
     if settings.PRODUCTION:
         _manage("collectstatic", "--no-input", verbosity=0)
     bind = args.bind or os.environ.get("EGOV_BIND", "127.0.0.1:8000")
-    workers = args.workers or int(os.environ.get("EGOV_WORKERS", str(min(8, 2 * (os.cpu_count() or 1) + 1))))
+    workers = args.workers or int(os.environ.get("EGOV_WORKERS", str(min(8, (os.cpu_count() or 1) + 1))))
     threads = args.threads or int(os.environ.get("EGOV_THREADS", "4"))
     _gunicorn(bind, workers, threads)
     return 0
@@ -204,6 +204,16 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
+def cmd_bench(args) -> int:
+    """Run the benchmark harness of a source checkout (bench/run.py) with the same Python."""
+    runner = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+    if not runner.exists():
+        print("egov bench needs a source checkout: bench/run.py is not next to this installation.", file=sys.stderr)
+        return 2
+    os.execv(sys.executable, [sys.executable, str(runner), *args.args])
+    return 0
+
+
 def cmd_manage(args) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -253,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="audit trail tools")
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("bench", help="run the benchmarks (bench/run.py; --quick for a smoke run)")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -125,6 +125,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "egov.sqlite3",
+            # Reusing a thread's connection saves re-running the PRAGMAs on every request.
+            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
