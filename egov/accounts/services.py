@@ -156,11 +156,8 @@ def person_set_active(*, actor: Actor, user: User, active: bool) -> User:
     if user.is_active != active:
         before = _person_state(user)
         user.is_active = active
+        # No session sweep needed: the authentication backend refuses an inactive account on its next request.
         user.save(update_fields=["is_active"])
-        if not active:
-            from django.contrib.sessions.models import Session
-
-            _end_sessions(Session, user)
         audit_record(
             actor=actor,
             action="person.activate" if active else "person.deactivate",
@@ -170,13 +167,6 @@ def person_set_active(*, actor: Actor, user: User, active: bool) -> User:
             after=_person_state(user),
         )
     return user
-
-
-def _end_sessions(session_model, user: User) -> None:
-    """Log a deactivated person out everywhere."""
-    for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
 
 
 @transaction.atomic

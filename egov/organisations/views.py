@@ -26,6 +26,11 @@ def _require_view(actor):
         raise PermissionDenied(_("Bạn không có quyền xem danh mục cơ quan, đơn vị."))
 
 
+def _show_on_form(form, exc: DomainError) -> None:
+    """A refusal to manage the chosen parent belongs to the parent field; other errors to their own."""
+    apply_error(form, DomainError(exc.message, field="parent") if isinstance(exc, PermissionDenied) else exc)
+
+
 def _manageable(actor):
     query = scope_q(actor, Perm.ORG_MANAGE)
     qs = Organisation.objects.order_by("path")
@@ -96,10 +101,7 @@ def organisation_create(request):
         try:
             org = services.organisation_create(actor=actor, parent=form.cleaned_data["parent"], values=form.values())
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                apply_error(form, DomainError(exc.message, field="parent"))
-            else:
-                apply_error(form, exc)
+            _show_on_form(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": org.name})
             return redirect("organisations:detail", pk=org.pk)
@@ -127,10 +129,7 @@ def organisation_edit(request, pk: int):
                 actor=actor, organisation=org, values=form.values(), parent=form.cleaned_data["parent"]
             )
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                apply_error(form, DomainError(exc.message, field="parent"))
-            else:
-                apply_error(form, exc)
+            _show_on_form(form, exc)
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": org.name})
             return redirect("organisations:detail", pk=org.pk)

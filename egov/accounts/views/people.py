@@ -148,24 +148,27 @@ def _action(request, pk: int, run, success: str):
     return redirect("accounts:person_detail", pk=person.pk)
 
 
+def _form_action(request, pk: int, form, run, success: str):
+    """A small form posted from the person page: run the service, show its refusal as a message."""
+    if not form.is_valid():
+        person = selectors.person_get(actor=request.actor, pk=pk)
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("accounts:person_detail", pk=person.pk)
+    return _action(request, pk, lambda person: run(person, form.cleaned_data), success)
+
+
 @login_required
 @require_POST
 def person_membership_add(request, pk: int):
     actor = request.actor
-    person = selectors.person_get(actor=actor, pk=pk)
     form = MembershipForm(request.POST, organisations=_orgs_where(actor, Perm.PEOPLE_MANAGE))
-    if form.is_valid():
-        try:
-            services.membership_add(actor=actor, user=person, **form.cleaned_data)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Đã thêm đơn vị công tác."))
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("accounts:person_detail", pk=person.pk)
+    return _form_action(
+        request,
+        pk,
+        form,
+        lambda person, data: services.membership_add(actor=actor, user=person, **data),
+        _("Đã thêm đơn vị công tác của %(name)s."),
+    )
 
 
 @login_required
@@ -184,20 +187,14 @@ def person_membership_remove(request, pk: int, membership_id: int):
 @require_POST
 def person_role_assign(request, pk: int):
     actor = request.actor
-    person = selectors.person_get(actor=actor, pk=pk)
     form = RoleForm(request.POST, organisations=_orgs_where(actor, Perm.ROLES_ASSIGN))
-    if form.is_valid():
-        try:
-            services.role_assign(actor=actor, user=person, **form.cleaned_data)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Đã giao vai trò."))
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("accounts:person_detail", pk=person.pk)
+    return _form_action(
+        request,
+        pk,
+        form,
+        lambda person, data: services.role_assign(actor=actor, user=person, **data),
+        _("Đã giao vai trò cho %(name)s."),
+    )
 
 
 @login_required
