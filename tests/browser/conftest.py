@@ -26,7 +26,10 @@ FLAGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A loaded CI machine (two test suites beside a browser) can take more than the default 5 s.
+    expect.set_options(timeout=15_000)
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test does)")

@@ -92,6 +92,8 @@ def test_staff_member_turns_on_two_factor_and_signs_in_with_it(page, people):
         totp.time = time.time() + offset
         return f"{totp.token():06d}"
 
+    if time.time() % 30 > 25:  # keep enrolment and the next log-in clear of a 30-second window boundary
+        time.sleep(30 - time.time() % 30 + 0.5)
     page.get_by_label("Mã 6 chữ số trong ứng dụng").fill(code())
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đã bật xác thực hai lớp")
