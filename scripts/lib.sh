@@ -1,7 +1,7 @@
 # Shared by scripts/demo and scripts/test: system packages, Python, the virtual environment.
 # shellcheck shell=bash
 
-RUNTIME_PACKAGES=(python3-venv python3-dev fonts-noto-core poppler-utils gettext)
+RUNTIME_PACKAGES=(python3-venv fonts-noto-core poppler-utils gettext)
 TEST_PACKAGES=(chromium fonts-noto-core poppler-utils gettext)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
