@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,6 @@ class Actor:
     ip_address: str | None = None
     request_id: str | None = None
     system_label: str | None = None
-    _grants: dict[str, tuple[str, ...] | None] | None = field(default=None, repr=False)
 
     @classmethod
     def system(cls, label: str) -> Actor:
@@ -45,11 +44,6 @@ class Actor:
     @cached_property
     def grants(self) -> dict[str, tuple[str, ...] | None]:
         """Permission → organisation paths it holds in (None: everywhere)."""
-        if self._grants is not None:
-            return self._grants
         from egov.accounts.permissions import grants_for
 
         return grants_for(self)
-
-    def reset(self) -> None:
-        self.__dict__.pop("grants", None)

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Query, Router, Schema, Status
 
 from egov.accounts import selectors, services
-from egov.accounts.models import RoleAssignment, User, UserKind
+from egov.accounts.models import User, UserKind
 from egov.accounts.permissions import can
 from egov.accounts.roles import Perm, Role
 from egov.core.api_utils import Page, PageParams, paginate_queryset
@@ -165,8 +165,6 @@ def assign_role(request, pk: int, payload: RoleIn):
 @router.delete("/{int:pk}/roles/{int:assignment_id}", response={204: None})
 def revoke_role(request, pk: int, assignment_id: int):
     user = selectors.person_get(actor=request.actor, pk=pk)
-    assignment = RoleAssignment.objects.filter(pk=assignment_id, user=user).first()
-    if assignment is None:
-        raise NotFound("Role assignment not found")
+    assignment = selectors.person_role_get(actor=request.actor, user_id=user.pk, pk=assignment_id)
     services.role_revoke(actor=request.actor, assignment=assignment)
     return Status(204, None)

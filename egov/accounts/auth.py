@@ -15,7 +15,7 @@ from egov.accounts.actor import Actor
 from egov.accounts.middleware import client_ip
 from egov.accounts.models import User
 from egov.accounts.roles import Perm
-from egov.accounts.services import _home_org, require_person
+from egov.accounts.services import home_organisation, require_person
 from egov.audit.services import audit_record
 from egov.core.errors import ValidationFailed
 
@@ -25,7 +25,7 @@ BACKUP_CODES = 10
 def _actor(request, user: User | None) -> Actor:
     return Actor(
         user=user,
-        organisation=_home_org(user) if user else None,
+        organisation=home_organisation(user) if user else None,
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", None),
     )
@@ -48,7 +48,7 @@ def session_login(request, user: User, *, otp_device=None) -> None:
         actor=_actor(request, user),
         action="auth.login",
         obj=user,
-        scope_org=_home_org(user),
+        scope_org=home_organisation(user),
         after={"two_factor": otp_device is not None},
     )
 
@@ -57,7 +57,7 @@ def session_login(request, user: User, *, otp_device=None) -> None:
 def session_logout(request) -> None:
     user = request.user if request.user.is_authenticated else None
     if user is not None:
-        audit_record(actor=_actor(request, user), action="auth.logout", obj=user, scope_org=_home_org(user))
+        audit_record(actor=_actor(request, user), action="auth.logout", obj=user, scope_org=home_organisation(user))
     logout(request)
 
 
@@ -89,7 +89,7 @@ def lockout_record(request, username: str) -> None:
         object_type="accounts.user",
         object_id=user.pk if user else username,
         object_repr=str(user) if user else username,
-        scope_org=_home_org(user) if user else None,
+        scope_org=home_organisation(user) if user else None,
     )
 
 
@@ -132,7 +132,7 @@ def totp_confirm(*, actor: Actor, user: User, token: str) -> list[str]:
     static = StaticDevice.objects.create(user=user, name=_("Mã dự phòng"), confirmed=True)
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-    audit_record(actor=actor, action="auth.2fa_enable", obj=user, scope_org=_home_org(user))
+    audit_record(actor=actor, action="auth.2fa_enable", obj=user, scope_org=home_organisation(user))
     return codes
 
 
@@ -143,4 +143,4 @@ def totp_disable(*, actor: Actor, user: User) -> None:
     removed, _counts = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if removed:
-        audit_record(actor=actor, action="auth.2fa_disable", obj=user, scope_org=_home_org(user))
+        audit_record(actor=actor, action="auth.2fa_disable", obj=user, scope_org=home_organisation(user))

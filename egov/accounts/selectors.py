@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from egov.accounts.actor import Actor
 from egov.accounts.models import ApiKey, Membership, RoleAssignment, User
-from egov.accounts.permissions import scope_paths
+from egov.accounts.permissions import can, scope_paths
 from egov.accounts.roles import Perm
 from egov.core.errors import NotFound
 from egov.core.text import clean
@@ -43,6 +43,50 @@ def person_get(*, actor: Actor, pk: int) -> User:
     if user is None:
         raise NotFound("Person not found")
     return user
+
+
+def person_membership_get(*, actor: Actor, user_id: int, pk: int) -> Membership:
+    """One unit membership of a person the actor may see."""
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(pk=pk, user__in=people_visible(actor=actor).filter(pk=user_id))
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Membership not found")
+    return membership
+
+
+def person_role_get(*, actor: Actor, user_id: int, pk: int) -> RoleAssignment:
+    """One role assignment of a person the actor may see."""
+    assignment = (
+        RoleAssignment.objects.select_related("organisation")
+        .filter(pk=pk, user__in=people_visible(actor=actor).filter(pk=user_id))
+        .first()
+    )
+    if assignment is None:
+        raise NotFound("Role assignment not found")
+    return assignment
+
+
+def unit_memberships(*, actor: Actor, organisation: Organisation) -> QuerySet[Membership] | None:
+    """The people working in one unit, or None when the actor may not see people there."""
+    if not can(actor, Perm.PEOPLE_VIEW, organisation):
+        return None
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_primary", "user__full_name")
+    )
+
+
+def people_count_in(*, actor: Actor, organisation: Organisation) -> int | None:
+    """How many people work in a unit and its subunits (None when the actor may not see them)."""
+    if not can(actor, Perm.PEOPLE_VIEW, organisation):
+        return None
+    return (
+        Membership.objects.filter(organisation__path__startswith=organisation.path).values("user_id").distinct().count()
+    )
 
 
 def person_memberships(*, user: User) -> list[Membership]:

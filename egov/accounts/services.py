@@ -35,7 +35,7 @@ def _person_state(user: User) -> dict[str, Any]:
     return data
 
 
-def _home_org(user: User) -> Organisation | None:
+def home_organisation(user: User) -> Organisation | None:
     membership = user.memberships.select_related("organisation").order_by("-is_primary", "pk").first()
     return membership.organisation if membership else None
 
@@ -140,7 +140,7 @@ def person_update(*, actor: Actor, user: User, values: dict[str, Any]) -> User:
     after = _person_state(user)
     if after != before:
         audit_record(
-            actor=actor, action="person.update", obj=user, scope_org=_home_org(user), before=before, after=after
+            actor=actor, action="person.update", obj=user, scope_org=home_organisation(user), before=before, after=after
         )
     return user
 
@@ -162,7 +162,7 @@ def person_set_active(*, actor: Actor, user: User, active: bool) -> User:
             actor=actor,
             action="person.activate" if active else "person.deactivate",
             obj=user,
-            scope_org=_home_org(user),
+            scope_org=home_organisation(user),
             before=before,
             after=_person_state(user),
         )
@@ -177,7 +177,7 @@ def person_set_password(*, actor: Actor, user: User, password: str, action: str 
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action=action, obj=user, scope_org=_home_org(user))
+    audit_record(actor=actor, action=action, obj=user, scope_org=home_organisation(user))
     return user
 
 
@@ -189,7 +189,11 @@ def person_unlock(*, actor: Actor, user: User) -> None:
     require_person(actor, Perm.PEOPLE_MANAGE, user)
     removed = reset(username=user.username)
     audit_record(
-        actor=actor, action="person.unlock", obj=user, scope_org=_home_org(user), after={"attempts_cleared": removed}
+        actor=actor,
+        action="person.unlock",
+        obj=user,
+        scope_org=home_organisation(user),
+        after={"attempts_cleared": removed},
     )
 
 

@@ -201,7 +201,7 @@ def _order(rows, existing_codes: set[str], report: ImportReport):
 
 def import_organisations(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportReport:
     """Import a CSV file; all-or-nothing. With dry_run, check and count without saving."""
-    from egov.organisations.services import _state, organisation_create, organisation_update
+    from egov.organisations.services import organisation_create, organisation_state, organisation_update
 
     report = ImportReport()
     rows = _read(data, report)
@@ -234,14 +234,14 @@ def import_organisations(*, actor: Actor, data: bytes, dry_run: bool = False) ->
                         organisation_create(actor=actor, parent=parent, values=values)
                         report.created += 1
                     else:
-                        before = _state(current)
+                        before = organisation_state(current)
                         updated = organisation_update(
                             actor=actor,
                             organisation=current,
                             values=values,
                             parent=new_parent,
                         )
-                        if _state(updated) == before:
+                        if organisation_state(updated) == before:
                             report.unchanged += 1
                         else:
                             report.updated += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from egov.accounts.actor import Actor
-from egov.accounts.permissions import scope_paths
+from egov.accounts.permissions import scope_paths, scope_q
 from egov.accounts.roles import Perm
 from egov.core.errors import NotFound
 from egov.core.text import clean
@@ -25,6 +25,13 @@ def _visible_q(actor: Actor, perm: str = Perm.ORG_VIEW) -> Q | None:
     if ancestors:
         query |= Q(path__in=ancestors)
     return query
+
+
+def organisations_where(*, actor: Actor, perm: str) -> QuerySet[Organisation]:
+    """Exactly the organisations where `perm` is held (no ancestors): the choices of a form that acts there."""
+    query = scope_q(actor, perm)
+    qs = Organisation.objects.order_by("path")
+    return qs if query is None else qs.filter(query)
 
 
 def organisations_visible(*, actor: Actor) -> QuerySet[Organisation]:

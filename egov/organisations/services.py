@@ -72,7 +72,7 @@ class OrganisationData:
     active_to: dt.date | None = None
 
 
-def _state(org: Organisation) -> dict[str, Any]:
+def organisation_state(org: Organisation) -> dict[str, Any]:
     data = snapshot(org, tuple(f for f in AUDITED_FIELDS if f != "parent_code"))
     parent = org.parent_node() if org.pk else None
     data["parent_code"] = parent.code if parent else None
@@ -179,7 +179,7 @@ def organisation_create(*, actor: Actor, parent: Organisation | None, values: di
         org = Organisation.objects.add_root(create_kwargs=fields)
     else:
         org = Organisation.objects.add_child(parent, create_kwargs=fields)
-    audit_record(actor=actor, action="organisation.create", obj=org, scope_org=org, after=_state(org))
+    audit_record(actor=actor, action="organisation.create", obj=org, scope_org=org, after=organisation_state(org))
     return org
 
 
@@ -190,7 +190,7 @@ def organisation_update(
     """Change fields and, when `parent` is given, move the unit (with its subtree) under another parent."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require(actor, Perm.ORG_MANAGE, org)
-    before = _state(org)
+    before = organisation_state(org)
     data = validate_data(values, instance=org)
     current_parent = org.parent_node()
     new_parent = current_parent if parent is ... else parent
@@ -228,7 +228,7 @@ def organisation_update(
         else:
             Organisation.objects.move(org, Organisation.objects.get(pk=new_parent.pk), "last-child")
         org = Organisation.objects.get(pk=org.pk)
-    after = _state(org)
+    after = organisation_state(org)
     if after != before:
         audit_record(actor=actor, action="organisation.update", obj=org, scope_org=org, before=before, after=after)
     return org
@@ -256,6 +256,6 @@ def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
                 ]
             }
         )
-    before = _state(org)
+    before = organisation_state(org)
     audit_record(actor=actor, action="organisation.delete", obj=org, scope_org=org.parent_node(), before=before)
     org.delete()

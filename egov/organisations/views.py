@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.accounts.models import Membership
-from egov.accounts.permissions import can, scope_q
+from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
+from egov.accounts.selectors import unit_memberships
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.views_helpers import apply_error, paginate
 from egov.organisations import selectors, services
@@ -32,9 +32,7 @@ def _show_on_form(form, exc: DomainError) -> None:
 
 
 def _manageable(actor):
-    query = scope_q(actor, Perm.ORG_MANAGE)
-    qs = Organisation.objects.order_by("path")
-    return qs if query is None else qs.filter(query)
+    return selectors.organisations_where(actor=actor, perm=Perm.ORG_MANAGE)
 
 
 @login_required
@@ -68,13 +66,7 @@ def organisation_children(request, pk: int):
 def organisation_detail(request, pk: int):
     actor = request.actor
     org = selectors.organisation_get(actor=actor, pk=pk)
-    people = None
-    if can(actor, Perm.PEOPLE_VIEW, org):
-        people = (
-            Membership.objects.filter(organisation=org)
-            .select_related("user")
-            .order_by("-is_primary", "user__full_name")
-        )
+    people = unit_memberships(actor=actor, organisation=org)
     return render(
         request,
         "organisations/detail.html",

@@ -14,17 +14,15 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts import selectors, services
 from egov.accounts.forms import ApiKeyForm
-from egov.accounts.permissions import can, scope_q
+from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
 from egov.core.errors import DomainError, NotFound, PermissionDenied
 from egov.core.views_helpers import apply_error
-from egov.organisations.models import Organisation
+from egov.organisations.selectors import organisations_where
 
 
 def _orgs(actor):
-    query = scope_q(actor, Perm.API_KEYS_MANAGE)
-    qs = Organisation.objects.order_by("path")
-    return qs if query is None else qs.filter(query)
+    return organisations_where(actor=actor, perm=Perm.API_KEYS_MANAGE)
 
 
 @login_required

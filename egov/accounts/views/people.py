@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts import selectors, services
 from egov.accounts.auth import has_two_factor, totp_disable
 from egov.accounts.forms import MembershipForm, PersonCreateForm, PersonForm, RoleForm
-from egov.accounts.models import Membership, RoleAssignment
-from egov.accounts.permissions import can, scope_q
+from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
 from egov.audit.selectors import events_for_object
 from egov.core.errors import DomainError, PermissionDenied
 from egov.core.views_helpers import apply_error, paginate
-from egov.organisations.models import Organisation
-from egov.organisations.selectors import organisation_get
+from egov.organisations.selectors import organisation_get, organisations_where
 
 
 def _orgs_where(actor, perm):
-    query = scope_q(actor, perm)
-    qs = Organisation.objects.order_by("path")
-    return qs if query is None else qs.filter(query)
+    return organisations_where(actor=actor, perm=perm)
 
 
 @login_required
@@ -174,7 +170,7 @@ def person_membership_add(request, pk: int):
 @login_required
 @require_POST
 def person_membership_remove(request, pk: int, membership_id: int):
-    membership = get_object_or_404(Membership, pk=membership_id, user_id=pk)
+    membership = selectors.person_membership_get(actor=request.actor, user_id=pk, pk=membership_id)
     return _action(
         request,
         pk,
@@ -200,7 +196,7 @@ def person_role_assign(request, pk: int):
 @login_required
 @require_POST
 def person_role_revoke(request, pk: int, assignment_id: int):
-    assignment = get_object_or_404(RoleAssignment, pk=assignment_id, user_id=pk)
+    assignment = selectors.person_role_get(actor=request.actor, user_id=pk, pk=assignment_id)
     return _action(
         request,
         pk,
