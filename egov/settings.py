@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "egov.organisations",
     "egov.accounts",
     "egov.calendar",
+    "egov.notifications",
+    "egov.plans",
 ]
 
 MIDDLEWARE = [

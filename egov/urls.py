@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisations/", include("egov.organisations.urls")),
     path("audit/", include("egov.audit.urls")),
     path("calendar/", include("egov.calendar.urls")),
+    path("plans/", include("egov.plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

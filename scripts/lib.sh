@@ -1,7 +1,7 @@
 # Shared by scripts/demo and scripts/test: system packages, Python, the virtual environment.
 # shellcheck shell=bash
 
-RUNTIME_PACKAGES=(python3-venv fonts-noto-core poppler-utils gettext)
+RUNTIME_PACKAGES=(python3-venv fonts-noto-core poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0)
 TEST_PACKAGES=(chromium fonts-noto-core poppler-utils gettext)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -16,6 +16,11 @@ class Perm(models.TextChoices):
     CALENDAR_MANAGE = "calendar.manage", _("Quản lý lịch làm việc quốc gia")
     OFFICE_HOURS_MANAGE = "calendar.office_hours", _("Quản lý giờ làm việc của cơ quan")
     API_KEYS_MANAGE = "apikeys.manage", _("Quản lý khóa API")
+    PLANS_VIEW = "plans.view", _("Xem Ban Chỉ đạo, kế hoạch, nhiệm vụ")
+    PLANS_MANAGE = "plans.manage", _("Quản lý Ban Chỉ đạo, kế hoạch, đầu việc, cuộc họp")
+    PLANS_REPORT = "plans.report", _("Báo cáo tiến độ đầu việc của đơn vị")
+    PLANS_CONFIRM = "plans.confirm", _("Xác nhận hoàn thành, điều chỉnh thời hạn đầu việc")
+    PLANS_URGE = "plans.urge", _("Đôn đốc thực hiện đầu việc")
 
 
 class Role(models.TextChoices):
@@ -26,10 +31,14 @@ class Role(models.TextChoices):
     DEPUTY_LEADER = "deputy_leader", _("Phó lãnh đạo")
     SPECIALIST = "specialist", _("Chuyên viên")
     ONE_STOP_OFFICER = "one_stop_officer", _("Cán bộ một cửa")
+    PLAN_SECRETARY = "plan_secretary", _("Thư ký Ban Chỉ đạo (Tổ giúp việc)")
     APPLICANT = "applicant", _("Người nộp hồ sơ (công dân, doanh nghiệp)")
 
 
-_STAFF_BASE = {Perm.ORG_VIEW, Perm.PEOPLE_VIEW}
+_STAFF_BASE = {Perm.ORG_VIEW, Perm.PEOPLE_VIEW, Perm.PLANS_VIEW}
+# Units carry out plan tasks: any official of the unit may report its progress.
+_UNIT_WORK = {Perm.PLANS_REPORT}
+_LEADERSHIP = {Perm.PLANS_REPORT, Perm.PLANS_CONFIRM, Perm.PLANS_URGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
@@ -44,11 +53,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.API_KEYS_MANAGE,
         }
     ),
-    Role.LEADER: frozenset(_STAFF_BASE | {Perm.AUDIT_VIEW}),
-    Role.DEPUTY_LEADER: frozenset(_STAFF_BASE),
-    Role.CLERK: frozenset(_STAFF_BASE),
-    Role.SPECIALIST: frozenset(_STAFF_BASE),
+    Role.LEADER: frozenset(_STAFF_BASE | _LEADERSHIP | {Perm.AUDIT_VIEW}),
+    Role.DEPUTY_LEADER: frozenset(_STAFF_BASE | _LEADERSHIP),
+    Role.CLERK: frozenset(_STAFF_BASE | _UNIT_WORK),
+    Role.SPECIALIST: frozenset(_STAFF_BASE | _UNIT_WORK),
     Role.ONE_STOP_OFFICER: frozenset(_STAFF_BASE),
+    Role.PLAN_SECRETARY: frozenset(_STAFF_BASE | {Perm.PLANS_MANAGE, Perm.PLANS_URGE}),
     Role.APPLICANT: frozenset(),
 }
 
@@ -56,4 +66,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.APPLICANT})
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
 # Scopes an API key may carry: read access and the writes another system legitimately automates.
-API_KEY_SCOPES = (Perm.ORG_VIEW, Perm.ORG_MANAGE, Perm.PEOPLE_VIEW, Perm.AUDIT_VIEW)
+API_KEY_SCOPES = (
+    Perm.ORG_VIEW,
+    Perm.ORG_MANAGE,
+    Perm.PEOPLE_VIEW,
+    Perm.AUDIT_VIEW,
+    Perm.PLANS_VIEW,
+    Perm.PLANS_MANAGE,
+    Perm.PLANS_REPORT,
+)

@@ -1,0 +1,5 @@
+"""Pages: committees."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages: dashboards."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages: meetings."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages: overlap."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

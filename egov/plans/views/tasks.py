@@ -1,0 +1,5 @@
+"""Pages: tasks."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
