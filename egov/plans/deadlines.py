@@ -76,6 +76,8 @@ class Deadline:
             return f"Năm {self.year}"
         if self.kind == DeadlineKind.YEAR_RANGE:
             return f"{self.start_year}–{self.year}"
+        if self.start_year:
+            return f"Thường xuyên, {self.start_year}–{self.year}"
         return f"Thường xuyên, đến năm {self.year}"
 
     def label(self) -> str:
@@ -90,6 +92,8 @@ class Deadline:
             return _("Năm %(year)d") % {"year": self.year}
         if self.kind == DeadlineKind.YEAR_RANGE:
             return f"{self.start_year}–{self.year}"
+        if self.start_year:
+            return _("Thường xuyên, %(start)d–%(year)d") % {"start": self.start_year, "year": self.year}
         return _("Thường xuyên, đến năm %(year)d") % {"year": self.year}
 
     def period(self) -> tuple[dt.date, dt.date]:
