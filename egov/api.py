@@ -70,12 +70,14 @@ def _register_routers() -> None:
     from egov.calendar.api import router as calendar_router
     from egov.core.api import router as core_router
     from egov.organisations.api import router as organisations_router
+    from egov.plans.api import router as plans_router
 
     api.add_router("/", core_router)
     api.add_router("/organisations", organisations_router)
     api.add_router("/people", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/plans", plans_router)
 
 
 _register_routers()

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 from pathlib import Path
 
 
@@ -78,6 +79,7 @@ def cmd_demo(args) -> int:
     print(f"egov demo — data in {settings.DATA_DIR}")
     _manage("migrate", "--no-input", verbosity=0)
     from egov.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+    from egov.plans.demo import ACCOUNTS as PLAN_ACCOUNTS
 
     added = load_demo()
     print(
@@ -85,14 +87,24 @@ def cmd_demo(args) -> int:
         "(existing data kept)."
     )
     print(
+        f"Plans demo: {added['plan_organisations']} organisations, {added['plan_accounts']} accounts, "
+        f"{added['committees']} steering committees, {added['plans']} plans and {added['tasks']} tasks added."
+    )
+    print(
         f"\nOpen http://127.0.0.1:{args.port}/ and sign in with one of these accounts "
         f"(password for all: {DEMO_PASSWORD}):\n"
     )
-    for account in ACCOUNTS:
+    for account in (*ACCOUNTS, *PLAN_ACCOUNTS):
         print(f"  {account.username:<26} {account.role.label:<40} {account.full_name}")
     print()
     if args.no_serve:
         return 0
+    # Reminders and e-mail copies of notices need the background worker: the demo runs one beside the
+    # server. It stops with Ctrl-C (same process group) or, should the server be killed, when its parent
+    # (this process, which becomes gunicorn) is gone.
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "egov.cli", "worker", "--parent-pid", str(os.getpid())])
     _gunicorn(f"127.0.0.1:{args.port}", workers=2, threads=4)
     return 0
 
@@ -204,6 +216,106 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
+def _worker_id() -> str:
+    import socket
+
+    return f"{socket.gethostname()}-{os.getpid()}"[-64:]
+
+
+def _run_scheduler(log) -> None:
+    """Enqueue the periodic jobs that are due; a failure (database away) is logged and tried at the next tick."""
+    from django.db import close_old_connections
+
+    from egov.notifications.scheduler import enqueue_due
+
+    close_old_connections()
+    try:
+        for run in enqueue_due():
+            log(f"enqueued {run.job} for {run.period}")
+    except Exception:
+        import logging
+
+        logging.getLogger("egov.worker").exception("scheduler tick failed")
+    finally:
+        close_old_connections()
+
+
+def _rq_worker(args, log) -> int:
+    import threading
+
+    from django_rq import get_worker
+    from django_tasks_rq import Job
+
+    worker = get_worker("default", job_class=Job, name=_worker_id())
+    if args.once:
+        _run_scheduler(log)
+        worker.work(burst=True)
+        return 0
+
+    def tick() -> None:
+        while True:
+            _run_scheduler(log)
+            time.sleep(args.interval)
+
+    threading.Thread(target=tick, name="egov-scheduler", daemon=True).start()
+    worker.work(with_scheduler=True)
+    return 0
+
+
+def _parent_alive(pid: int | None) -> bool:
+    """True unless the worker was started for a parent process that has gone (the demo server)."""
+    if not pid:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cmd_worker(args) -> int:
+    """Background jobs: run queued tasks and enqueue the periodic ones (daily reminders, weekly digest)."""
+    _setup()
+    from django.conf import settings
+
+    def log(message: str) -> None:
+        print(f"egov worker: {message}", flush=True)
+
+    log(
+        f"{settings.TASKS_BACKEND} backend, reminders at {settings.EGOV_REMINDER_TIME} {settings.TIME_ZONE}"
+        + (" (once)" if args.once else "")
+    )
+    if settings.TASKS_BACKEND == "redis":
+        return _rq_worker(args, log)
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # The package's database worker in batch mode: each call drains the queue and returns, so the
+    # scheduler gets a tick between batches without a second thread or process.
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=_worker_id(),
+        excluded_queue_names=[],
+    )
+    if args.once:
+        _run_scheduler(log)
+        worker.run()
+        return 0
+    worker.configure_signals()  # SIGTERM: finish the running task, then stop
+    while worker.running and _parent_alive(args.parent_pid):
+        _run_scheduler(log)
+        worker.run()
+        if worker.running:
+            time.sleep(args.interval)
+    return 0
+
+
 def cmd_bench(args) -> int:
     """Run the benchmark harness of a source checkout (bench/run.py) with the same Python."""
     runner = Path(__file__).resolve().parent.parent / "bench" / "run.py"
@@ -263,6 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="audit trail tools")
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser(
+        "worker", help="run background jobs and the daily reminders / weekly digest (EGOV_TASKS_BACKEND)"
+    )
+    p.add_argument("--once", action="store_true", help="enqueue the due periodic jobs, run every queued job, exit")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between polls when idle (default 5)")
+    p.add_argument("--parent-pid", type=int, help="stop when this process has ended (used by egov demo)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("bench", help="run the benchmarks (bench/run.py; --quick for a smoke run)")
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "egov.core",
     "egov.audit",
     "egov.organisations",
@@ -105,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egov.core.context_processors.shell",
+                "egov.notifications.context_processors.unread",
             ],
         },
     },
@@ -212,6 +216,32 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env.bool("EMAIL_TO_LOG", not PRODUCTION and not env.is_set("EMAIL_HOST")):
     # A local run without a mail server writes messages to the log instead of losing them.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Background jobs (Django Tasks) -----------------------------------------------------------------
+# The database backend needs nothing but the database (the embedded default); Redis (RQ) is for scale.
+TASKS_BACKEND = env.choice("TASKS_BACKEND", ("database", "redis"), "database")
+REDIS_URL = env.str("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_db.DatabaseBackend"}
+        if TASKS_BACKEND == "database"
+        else {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    )
+}
+# Local time (HH:MM, in TIME_ZONE) at which `egov worker` starts the daily reminder run and, on Mondays,
+# the weekly digest.
+EGOV_REMINDER_TIME = env.str("REMINDER_TIME", "07:00")
+try:
+    _hour, _minute = (int(part) for part in EGOV_REMINDER_TIME.split(":"))
+    if not (0 <= _hour < 24 and 0 <= _minute < 60):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(f"EGOV_REMINDER_TIME must be HH:MM, got {EGOV_REMINDER_TIME!r}") from None
+# The address people reach egov at (e.g. https://egov.namdinh.gov.vn): makes the links in e-mails absolute.
+EGOV_SITE_URL = env.str("SITE_URL").rstrip("/")
+EGOV_EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", 5, minimum=1, maximum=50)
+EGOV_EMAIL_RETRY_MINUTES = env.int("EMAIL_RETRY_MINUTES", 10, minimum=1)
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -14,6 +14,7 @@ _NAV = (
     ("organisations:index", _("Cơ quan, đơn vị"), Perm.ORG_VIEW),
     ("accounts:people", _("Cán bộ"), Perm.PEOPLE_VIEW),
     ("calendar:year", _("Lịch làm việc"), None),
+    ("plans:index", _("Kế hoạch, nhiệm vụ"), Perm.PLANS_VIEW),
     ("audit:list", _("Nhật ký"), Perm.AUDIT_VIEW),
     ("accounts:api_keys", _("Khóa API"), Perm.API_KEYS_MANAGE),
 )

@@ -74,14 +74,10 @@ def _missing_rows() -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@transaction.atomic
-def load_demo() -> dict[str, int]:
-    actor = Actor.system("egov demo")
-    report = import_organisations(actor=actor, data=_missing_rows())
-    if not report.ok:
-        raise RuntimeError(f"demo organisations failed to load: {report.as_dict()['errors']}")
+def add_accounts(actor: Actor, accounts: tuple[DemoAccount, ...]) -> int:
+    """Create the demo accounts that do not exist yet (an existing one is left as people edited it)."""
     added = 0
-    for account in ACCOUNTS:
+    for account in accounts:
         if User.objects.filter(username=account.username).exists():
             continue
         org = Organisation.objects.get(code=account.org_code) if account.org_code else None
@@ -100,4 +96,16 @@ def load_demo() -> dict[str, int]:
         role_org = Organisation.objects.get(code=account.role_org_code) if account.role_org_code else org
         role_assign(actor=actor, user=user, role=account.role, organisation=role_org)
         added += 1
-    return {"organisations": report.created, "accounts": added}
+    return added
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    actor = Actor.system("egov demo")
+    report = import_organisations(actor=actor, data=_missing_rows())
+    if not report.ok:
+        raise RuntimeError(f"demo organisations failed to load: {report.as_dict()['errors']}")
+    added = add_accounts(actor, ACCOUNTS)
+    from egov.plans.demo import load_plans_demo  # imported here: egov.plans.demo builds on this module
+
+    return {"organisations": report.created, "accounts": added, **load_plans_demo(actor=actor)}

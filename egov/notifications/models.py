@@ -41,3 +41,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """Lần chạy định kỳ — one scheduled job for one period (a day, a week), claimed by the worker that enqueues it.
+
+    The unique row is what keeps two workers, or a worker restarted the same day, from starting a run twice.
+    """
+
+    job = models.CharField(max_length=50)
+    period = models.CharField(max_length=40)
+    task_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần chạy định kỳ")
+        ordering = ["-enqueued_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="periodic_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

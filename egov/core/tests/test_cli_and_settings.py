@@ -73,7 +73,7 @@ def test_demo_sets_up_idempotently_and_keeps_edits(tmp_path):
     assert "Demo data: 0 organisations and 0 accounts added" in second.stdout
     exported = _run(["export-organisations"], dev, tmp_path).stdout
     assert "000.00.12.H40,Sở Khoa học và Công nghệ tỉnh Nam Định," in exported
-    assert len(exported.strip().splitlines()) == 31
+    assert len(exported.strip().splitlines()) == 110
     verify = _run(["audit", "verify"], dev, tmp_path)
     assert verify.returncode == 0 and verify.stdout.startswith("Audit trail intact:")
 

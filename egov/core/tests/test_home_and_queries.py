@@ -53,10 +53,18 @@ def test_applicant_home(client, tree, people):
 
 def test_navigation_follows_permissions(client, tree, people):
     labels = [i["label"] for i in _get(client, people["nd_admin"], "/").context["nav_items"]]
-    assert labels == ["Trang chủ", "Cơ quan, đơn vị", "Cán bộ", "Lịch làm việc", "Nhật ký", "Khóa API"]
+    assert labels == [
+        "Trang chủ",
+        "Cơ quan, đơn vị",
+        "Cán bộ",
+        "Lịch làm việc",
+        "Kế hoạch, nhiệm vụ",
+        "Nhật ký",
+        "Khóa API",
+    ]
     client.logout()
     labels = [i["label"] for i in _get(client, people["nd_clerk"], "/").context["nav_items"]]
-    assert labels == ["Trang chủ", "Cơ quan, đơn vị", "Cán bộ", "Lịch làm việc"]
+    assert labels == ["Trang chủ", "Cơ quan, đơn vị", "Cán bộ", "Lịch làm việc", "Kế hoạch, nhiệm vụ"]
 
 
 def test_acting_organisation_switch(client, tree, people):

@@ -103,7 +103,7 @@ def committee_update(
     *, actor: Actor, committee: SteeringCommittee, values: dict[str, Any], files: dict | None = None
 ) -> SteeringCommittee:
     files = files or {}
-    committee = SteeringCommittee.objects.select_for_update().get(pk=committee.pk)
+    committee = SteeringCommittee.objects.select_for_update(of=("self",)).get(pk=committee.pk)
     require_manage(actor, committee.organisation)
     merged = {name: getattr(committee, name) for name in COMMITTEE_FIELDS} | values
     data = _validate_committee(merged, files, committee)
@@ -218,7 +218,11 @@ def member_update(
     decision_number: str = "",
     note: str = "",
 ) -> CommitteeMember:
-    member = CommitteeMember.objects.select_for_update().select_related("committee__organisation").get(pk=member.pk)
+    member = (
+        CommitteeMember.objects.select_for_update(of=("self",))
+        .select_related("committee__organisation")
+        .get(pk=member.pk)
+    )
     committee = member.committee
     require_manage(actor, committee.organisation)
     if member.left_on is not None:
@@ -262,7 +266,11 @@ def member_update(
 def member_leave(
     *, actor: Actor, member: CommitteeMember, left_on: dt.date, decision_number: str = "", note: str = ""
 ) -> CommitteeMember:
-    member = CommitteeMember.objects.select_for_update().select_related("committee__organisation").get(pk=member.pk)
+    member = (
+        CommitteeMember.objects.select_for_update(of=("self",))
+        .select_related("committee__organisation")
+        .get(pk=member.pk)
+    )
     committee = member.committee
     require_manage(actor, committee.organisation)
     errors = Errors()

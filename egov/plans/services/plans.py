@@ -161,7 +161,7 @@ def plan_create(*, actor: Actor, values: dict[str, Any], files: dict | None = No
 @transaction.atomic
 def plan_update(*, actor: Actor, plan: Plan, values: dict[str, Any], files: dict | None = None) -> Plan:
     files = files or {}
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
     require_manage(actor, plan.organisation)
     if plan.status == PlanStatus.CLOSED:
         raise InvalidTransition(_("Kế hoạch đã kết thúc, không sửa được."))
@@ -211,7 +211,7 @@ def plan_transition(
     reason: str = "",
 ) -> Plan:
     """Move a plan along its lifecycle; issuing and amending need the decision's number and date."""
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
     require_manage(actor, plan.organisation)
     if to not in PLAN_TRANSITIONS.get(plan.status, ()):
         raise InvalidTransition(

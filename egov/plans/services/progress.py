@@ -71,7 +71,9 @@ def progress_report_submit(
     files: list | None = None,
 ) -> ProgressReport:
     """A report by the lead unit (percent, narrative, products, evidence) or a cooperating unit's contribution."""
-    task = Task.objects.select_for_update().select_related("plan__organisation", "lead_unit").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",)).select_related("plan__organisation", "lead_unit").get(pk=task.pk)
+    )
     _active_task(task)
     cooperating = set(task.cooperating_units.values_list("pk", flat=True))
     if unit.pk == task.lead_unit_id:
@@ -210,7 +212,7 @@ def completion_review(
     *, actor: Actor, task: Task, decision: str, comment: str = "", completed_on: dt.date | None = None
 ) -> CompletionReview:
     """A leader confirms the lead unit's completion (on the day it reports, unless told otherwise) or sends it back."""
-    task = Task.objects.select_for_update().select_related("plan__organisation").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=task.pk)
     require_confirm(actor, task)
     _active_task(task)
     if not task.completion_requested:
@@ -263,7 +265,9 @@ def completion_review(
 @transaction.atomic
 def task_urge(*, actor: Actor, task: Task, message: str) -> Urge:
     """Urge the lead unit (đôn đốc): recorded with who urged whom, when and what was said; the unit is notified."""
-    task = Task.objects.select_for_update().select_related("plan__organisation", "lead_unit").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",)).select_related("plan__organisation", "lead_unit").get(pk=task.pk)
+    )
     require_urge(actor, task)
     _active_task(task)
     errors = Errors()

@@ -189,7 +189,7 @@ def _state(task: Task) -> dict[str, Any]:
 
 @transaction.atomic
 def task_create(*, actor: Actor, plan: Plan, values: dict[str, Any], calendar: WorkingCalendar | None = None) -> Task:
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
     require_manage(actor, plan.organisation)
     _require_editable(plan)
     errors = Errors()
@@ -205,7 +205,7 @@ def task_create(*, actor: Actor, plan: Plan, values: dict[str, Any], calendar: W
 def task_update(*, actor: Actor, task: Task, values: dict[str, Any]) -> Task:
     """Edit a task's text, units, leader, priority, position in the tree; the deadline only while a draft
     (afterwards a deadline changes with a reason, through `task_change_deadline`)."""
-    task = Task.objects.select_for_update().select_related("plan__organisation").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=task.pk)
     plan = task.plan
     require_manage(actor, plan.organisation)
     _require_editable(plan)
@@ -265,7 +265,7 @@ def task_update(*, actor: Actor, task: Task, values: dict[str, Any]) -> Task:
 @transaction.atomic
 def task_delete(*, actor: Actor, task: Task) -> None:
     """Only a draft plan loses tasks; once issued a task is dropped with a reason instead."""
-    task = Task.objects.select_for_update().select_related("plan__organisation").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=task.pk)
     plan = task.plan
     require_manage(actor, plan.organisation)
     if plan.status != PlanStatus.DRAFT:
@@ -291,7 +291,7 @@ def task_change_deadline(
     *, actor: Actor, task: Task, deadline: str | dt.date, reason: str, meeting=None
 ) -> DeadlineChange:
     """Change an issued task's deadline, with a reason kept in its history (a leader, or a meeting's conclusion)."""
-    task = Task.objects.select_for_update().select_related("plan__organisation").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=task.pk)
     plan = task.plan
     if not can_change_deadline(actor, task):
         require_confirm(actor, task)
@@ -351,7 +351,7 @@ def task_drop(*, actor: Actor, task: Task, reason: str, on: dt.date | None = Non
     """Stop a task (không tiếp tục thực hiện), with the reason; it leaves the unfinished lists."""
     from django.utils import timezone
 
-    task = Task.objects.select_for_update().select_related("plan__organisation").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__organisation").get(pk=task.pk)
     plan = task.plan
     if not can_change_deadline(actor, task):
         require_confirm(actor, task)
