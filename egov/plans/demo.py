@@ -3,8 +3,8 @@
 Everything goes through the services as `Actor.system("egov demo")`; the detailed plans' tasks are read from
 CSV files in the import layout and loaded with the spreadsheet importer, so the demo also proves the import.
 Loading is idempotent and keeps edits: an organisation that already has a committee, or a plan implementing
-17/NQ-CP, is left exactly as it is. Review meetings (e.g. Bộ VHTTDL's of 13/06/2019, chaired by Thứ trưởng Lê
-Khánh Hải) belong to the meetings service and are not created here.
+17/NQ-CP, is left exactly as it is. Bộ VHTTDL's review meeting of 13/06/2019 (seed 003), chaired by Thứ trưởng
+Lê Khánh Hải, is recorded through the meetings service with the agenda as it stood that day.
 """
 
 from __future__ import annotations
@@ -256,6 +256,49 @@ def _rollup(actor: Actor) -> tuple[int, int, int]:
     return committees, plans, tasks
 
 
+REVIEW_DAY = dt.date(2019, 6, 13)
+
+
+def _review_meeting(actor: Actor) -> int:
+    """Seed 003: the 13/06/2019 review of the plan; the unfinished tasks are to be reviewed again."""
+    from egov.plans.services.meetings import meeting_conclude, meeting_create
+
+    plan = Plan.objects.filter(organisation__code="000.00.00.G16", source_number="17/NQ-CP").first()
+    if plan is None or plan.committee is None or plan.committee.meetings.exists():
+        return 0
+    meeting = meeting_create(
+        actor=actor,
+        committee=plan.committee,
+        today=REVIEW_DAY,
+        values={
+            "title": "Rà soát triển khai Kế hoạch thực hiện Nghị quyết số 17/NQ-CP",
+            "held_at": dt.datetime(2019, 6, 13, 8, 30),
+            "location": "Bộ Văn hóa, Thể thao và Du lịch, 51 Ngô Quyền, Hà Nội",
+            "chair_name": "Thứ trưởng Lê Khánh Hải",
+            "participants": "Trung tâm Công nghệ thông tin; Văn phòng Bộ; Vụ Kế hoạch, Tài chính; "
+            "Vụ Tổ chức cán bộ; Cục Hợp tác quốc tế",
+            "plan": plan,
+        },
+    )
+    meeting_conclude(
+        actor=actor,
+        meeting=meeting,
+        conclusions=[
+            {
+                "kind": "general",
+                "text": "Đánh giá cao Trung tâm Công nghệ thông tin, Văn phòng Bộ và các đơn vị liên quan: Cổng dịch "
+                "vụ công tập trung đã hoàn thành, vận hành thông suốt trước mục tiêu tháng 9/2019.",
+            },
+            {
+                "kind": "general",
+                "text": "Các đơn vị tiếp tục rà soát các đầu việc chưa hoàn thành để có kế hoạch, lộ trình triển "
+                "khai cụ thể, bảo đảm đúng tiến độ đã đề ra.",
+            },
+        ],
+    )
+    return 1
+
+
 def load_plans_demo(*, actor: Actor | None = None) -> dict[str, int]:
     """Add what is missing; call inside the demo's transaction (egov.core.demo.load_demo)."""
     actor = actor or Actor.system("egov demo")
@@ -272,6 +315,7 @@ def load_plans_demo(*, actor: Actor | None = None) -> dict[str, int]:
         plans, tasks = _detailed_plan(actor, spec)
         counts["plans"] += plans
         counts["tasks"] += tasks
+    counts["meetings"] = _review_meeting(actor)
     committees, plans, tasks = _rollup(actor)
     counts["committees"] += committees
     counts["plans"] += plans

@@ -74,6 +74,7 @@ def test_first_load_counts(demo):
         "committees": 84,
         "plans": 54,
         "tasks": 86,
+        "meetings": 1,
     }
 
 
@@ -131,11 +132,30 @@ def test_portal_completed_early_and_two_on_time(demo):
     for title, day in on_time.items():
         task = plan.tasks.get(title=title)
         assert (task.completed_on, derive_status(task, today)) == (day, TaskStatus.COMPLETED_ON_TIME), title
-    # All progress is dated 2019; meetings are the meetings service's, not the demo's.
+    # All progress is dated 2019.
     years = {d.year for d in ProgressReport.objects.filter(task__plan=plan).values_list("reported_on", flat=True)}
     assert years == {2019}
     assert ProgressReport.objects.filter(task__plan=plan).count() == 9
-    assert ReviewMeeting.objects.count() == 0
+
+
+def test_review_meeting_of_13_june_2019(demo):
+    meeting = ReviewMeeting.objects.get()
+    plan = vhttdl_plan()
+    assert (meeting.plan_id, meeting.chair_name, meeting.status) == (plan.pk, "Thứ trưởng Lê Khánh Hải", "concluded")
+    assert timezone.localtime(meeting.held_at).date() == dt.date(2019, 6, 13)
+    # The agenda lists the 22 tasks unfinished that day; the three completed ones are not on it.
+    agenda = list(meeting.agenda.select_related("task"))
+    assert len(agenda) == 22
+    assert PORTAL not in {item.task.title for item in agenda}
+    assert {item.status_then for item in agenda} <= {
+        "not_started",
+        "in_progress",
+        "due_soon",
+        "overdue",
+        "recurring_on_track",
+        "recurring_behind",
+    }
+    assert list(meeting.conclusions.values_list("kind", flat=True)) == ["general", "general"]
 
 
 def test_committees_of_the_articles(demo):
@@ -259,6 +279,7 @@ def test_second_load_adds_nothing_and_keeps_edits(demo):
         "committees": 0,
         "plans": 0,
         "tasks": 0,
+        "meetings": 0,
     }
     assert snapshot() == before
     assert SteeringCommittee.objects.get(pk=qt.pk).name == "Ban Chỉ đạo Chính quyền số Quảng Trị"

@@ -10,7 +10,6 @@ from django.utils import timezone
 from egov.accounts.tests.factories import make_person
 from egov.audit.models import AuditEvent
 from egov.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from egov.plans import services_meetings
 from egov.plans.models import (
     CompletionReview,
     DeadlineChange,
@@ -20,6 +19,7 @@ from egov.plans.models import (
     Task,
     TaskEvent,
 )
+from egov.plans.services import meetings as services_meetings
 from egov.plans.tests.factories import SYSTEM, issue, make_plan, make_task, report
 from egov.plans.tests.meetings_helpers import (
     TODAY,

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from egov.plans import services_meetings
 from egov.plans.models import DeadlineChange, ReviewMeeting
+from egov.plans.services import meetings as services_meetings
 from egov.plans.tests.meetings_helpers import TODAY, VALUES, build_setup, meeting_state, pdf_text
 
 

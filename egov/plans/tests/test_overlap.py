@@ -10,9 +10,10 @@ from django.urls import reverse
 from egov.accounts.tests.factories import make_person
 from egov.audit.models import AuditEvent
 from egov.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from egov.plans import services, services_overlap
+from egov.plans import services
 from egov.plans.models import OverlapCandidate, Task, TaskEvent, TaskLink
 from egov.plans.overlap import DEFAULT_THRESHOLD, ShingleIndex, shingles, threshold, tokens
+from egov.plans.services import overlap as services_overlap
 from egov.plans.tests.factories import SYSTEM, issue, make_plan, make_section, make_task
 
 

@@ -17,9 +17,10 @@ from egov.core.errors import DomainError, NotFound, PermissionDenied
 from egov.core.views_helpers import apply_error
 from egov.organisations.forms import OrganisationChoiceField
 from egov.organisations.models import Organisation
-from egov.plans import selectors, selectors_meetings, services_meetings
+from egov.plans import selectors, selectors_meetings
 from egov.plans.models import ACTIVE_PLAN_STATES, ConclusionKind, MeetingStatus, Plan, ReviewMeeting, Task
 from egov.plans.permissions import can_manage, require_manage
+from egov.plans.services import meetings as services_meetings
 from egov.plans.status import TAG_COLOURS, TaskStatus
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -14,8 +14,9 @@ from egov.accounts.permissions import can, scope_paths
 from egov.accounts.roles import Perm
 from egov.core.errors import DomainError, NotFound, PermissionDenied
 from egov.core.views_helpers import paginate, safe_next
-from egov.plans import selectors, selectors_overlap, services_overlap
+from egov.plans import selectors, selectors_overlap
 from egov.plans.permissions import can_manage
+from egov.plans.services import overlap as services_overlap
 
 
 def _id(raw: str | None) -> int | None:
