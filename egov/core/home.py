@@ -43,6 +43,8 @@ def context_for(actor: Actor) -> dict:
             "units": Organisation.objects.filter(path__startswith=org.path).count() - 1,
             "people": people,
         }
+    if org is not None and can(actor, Perm.PLANS_VIEW, org):
+        context["unit_tasks"] = _unit_tasks(actor, org, today)
     if can(actor, Perm.AUDIT_VIEW):
         context["recent_events"] = list(events_visible(actor=actor)[:5])
     context["can"] = {
@@ -52,3 +54,24 @@ def context_for(actor: Actor) -> dict:
         "audit": can(actor, Perm.AUDIT_VIEW),
     }
     return context
+
+
+def _unit_tasks(actor: Actor, org: Organisation, today) -> list[dict]:
+    """The acting unit's plan tasks that need attention, by status (only statuses that have tasks)."""
+    from egov.plans.selectors import unit_task_counts
+    from egov.plans.status import TAG_COLOURS, TaskStatus
+
+    counts = unit_task_counts(actor=actor, unit=org, today=today)
+    shown = (
+        TaskStatus.OVERDUE,
+        TaskStatus.DUE_SOON,
+        TaskStatus.RECURRING_BEHIND,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.NOT_STARTED,
+        TaskStatus.RECURRING_ON_TRACK,
+    )
+    return [
+        {"status": s.value, "label": s.label, "colour": TAG_COLOURS[s], "count": counts[s.value]}
+        for s in shown
+        if counts.get(s.value)
+    ]

@@ -236,3 +236,17 @@ def plan_tree(*, plan: Plan, today: dt.date | None = None) -> list[TreeNode]:
     for node in nodes.values():
         node.cooperating.sort()
     return list(nodes.values())
+
+
+def task_children(*, task: Task, today: dt.date | None = None) -> list[Task]:
+    """The direct children of a section, in order, with their status."""
+    today = today or timezone.localdate()
+    return list(_with_status(task.children.all(), today).select_related("lead_unit").order_by("sort_key"))
+
+
+def unit_task_counts(*, actor: Actor, unit: Organisation, today: dt.date | None = None) -> dict[str, int]:
+    """How many of the tasks a unit leads or cooperates in stand in each status (one query; the home page)."""
+    from django.db.models import Count
+
+    rows = unit_tasks(actor=actor, units=[unit], today=today).order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}

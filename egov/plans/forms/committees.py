@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.models import User
 from egov.organisations.forms import OrganisationChoiceField
 from egov.organisations.models import Organisation
 from egov.plans.models import CommitteeRole
@@ -67,7 +68,16 @@ class CommitteeForm(forms.Form):
 class MemberFields(forms.Form):
     """What a member is: shared by adding and editing."""
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    user = forms.ModelChoiceField(
+        label=_("Tài khoản trên hệ thống"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("(Không có tài khoản)"),
+        help_text=_("Thành viên có tài khoản nhận bản tổng hợp hằng tuần của Ban Chỉ đạo."),
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=150, required=False, help_text=_("Để trống để lấy theo tài khoản.")
+    )
     role = forms.ChoiceField(label=_("Chức danh trong Ban"), choices=CommitteeRole.choices)
     position = forms.CharField(
         label=_("Chức vụ"), max_length=200, help_text=_("Ví dụ: Thứ trưởng, Giám đốc Sở Thông tin và Truyền thông")
@@ -84,8 +94,11 @@ class MemberFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, organisations=None, units=None, **kwargs):
+    def __init__(self, *args, organisations=None, units=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["user"].queryset = people
+            self.fields["user"].label_from_instance = lambda user: f"{user.full_name} ({user.username})"
         if organisations is not None:
             self.fields["member_organisation"].queryset = organisations
         if units is not None:
@@ -93,7 +106,7 @@ class MemberFields(forms.Form):
             self.fields["followed_units"].label_from_instance = lambda org: org.name
 
     def values(self) -> dict:
-        names = ("full_name", "role", "position", "member_organisation", "part_time", "responsibilities")
+        names = ("user", "full_name", "role", "position", "member_organisation", "part_time", "responsibilities")
         return {name: self.cleaned_data[name] for name in names}
 
 

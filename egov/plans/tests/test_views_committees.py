@@ -371,6 +371,21 @@ class TestMembers:
         assert login(sec).post(reverse("plans:member_add", args=[committee.pk]), data).status_code == 302
         assert CommitteeMember.objects.get().part_time is False
 
+    def test_member_linked_to_an_account_takes_its_name(self, login, sec, tree, committee):
+        leader = make_person("hai.lk", tree["bvh"], "deputy_leader")
+        leader.full_name = "Lê Khánh Hải"
+        leader.save(update_fields=["full_name"])
+        other = make_person("qt.someone", tree["qt"], "leader")
+        data = {**MEMBER_POST, "member_organisation": tree["bvh"].pk, "full_name": "", "user": leader.pk}
+        assert login(sec).post(reverse("plans:member_add", args=[committee.pk]), data).status_code == 302
+        member = CommitteeMember.objects.get()
+        assert (member.user_id, member.full_name) == (leader.pk, "Lê Khánh Hải")
+        # A person the secretary cannot see is not a choice.
+        response = login(sec).post(reverse("plans:member_add", args=[committee.pk]), {**data, "user": other.pk})
+        assert response.status_code == 400
+        assert list(response.context["form"].errors) == ["user"]
+        assert CommitteeMember.objects.count() == 1
+
     def test_second_head_and_joining_before_establishment(self, login, sec, tree, committee):
         add(committee, "Tạ Quang Đông", "head", org=tree["bvh"])
         before = committee_state()

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.accounts.models import User, UserKind
 from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
+from egov.accounts.selectors import people_visible
 from egov.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from egov.core.views_helpers import apply_error
 from egov.organisations.models import Organisation
@@ -67,9 +69,13 @@ def _member_form_kwargs(actor, committee: SteeringCommittee, member: CommitteeMe
     organisations = organisations_visible(actor=actor)
     if member is not None:
         organisations = organisations | Organisation.objects.filter(pk=member.member_organisation_id)
+    people = people_visible(actor=actor).filter(is_active=True, kind=UserKind.STAFF)
+    if member is not None and member.user_id:
+        people = people | User.objects.filter(pk=member.user_id)
     return {
         "organisations": organisations.distinct().order_by("path"),
         "units": Organisation.objects.filter(path__startswith=committee.organisation.path).order_by("path"),
+        "people": people.distinct().order_by("full_name", "pk"),
     }
 
 
@@ -233,6 +239,7 @@ def member_edit(request, pk: int):
     if member.left_on is not None:
         raise InvalidTransition(_("Thành viên đã thôi tham gia Ban Chỉ đạo, không sửa được."))
     initial = {name: getattr(member, name) for name in ("full_name", "role", "position", "part_time")}
+    initial["user"] = member.user_id
     initial |= {
         "responsibilities": member.responsibilities,
         "member_organisation": member.member_organisation_id,

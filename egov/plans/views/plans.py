@@ -139,6 +139,7 @@ def plan_index(request):
     page_obj.object_list = list(page_obj.object_list)
     for plan in page_obj.object_list:
         plan.tag_colour = PLAN_TAG_COLOURS[plan.status]
+    acting = actor.organisation
     return render(
         request,
         "plans/plans/list.html",
@@ -146,8 +147,24 @@ def plan_index(request):
             "filters": filters,
             "page_obj": page_obj,
             "can_create": can(actor, Perm.PLANS_MANAGE),
+            "rollup_label": _rollup_label(actor),
+            "acting_org": acting if acting is not None and can(actor, Perm.PLANS_VIEW, acting) else None,
+            "can_scan_overlaps": can(actor, Perm.PLANS_MANAGE),
         },
     )
+
+
+def _rollup_label(actor) -> str:
+    """The roll-up link's text for this person, or "" when they have no roll-up (see reports.rollup_scope)."""
+    from egov.plans.reports.rollup import rollup_scope
+
+    try:
+        province = rollup_scope(actor=actor)
+    except DomainError:
+        return ""
+    if province is None:
+        return _("Tổng hợp toàn quốc")
+    return _("Tổng hợp toàn tỉnh %(name)s") % {"name": province.short_name or province.name}
 
 
 @login_required

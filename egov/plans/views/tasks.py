@@ -232,7 +232,7 @@ def _render_detail(request, task, *, bound: dict | None = None, status: int = 20
     ancestors = list(plan.tasks.filter(sort_key__in=prefixes).order_by("sort_key")) if prefixes else []
     children = []
     if not is_task:
-        children = [t for t in selectors.plan_tasks(plan=plan) if t.parent_id == task.pk]
+        children = selectors.task_children(task=task)
         for child in children:
             _status(child)
     context = {
