@@ -56,12 +56,12 @@ def context_for(actor: Actor) -> dict:
     return context
 
 
-def _unit_tasks(actor: Actor, org: Organisation, today) -> list[dict]:
-    """The acting unit's plan tasks that need attention, by status (only statuses that have tasks)."""
+def _unit_tasks(actor: Actor, org: Organisation, today) -> list:
+    """The acting unit's plan tasks that need attention, by status, most pressing first (statuses with tasks)."""
+    from egov.plans.reports.dashboard import status_counts
     from egov.plans.selectors import unit_task_counts
-    from egov.plans.status import TAG_COLOURS, TaskStatus
+    from egov.plans.status import TaskStatus
 
-    counts = unit_task_counts(actor=actor, unit=org, today=today)
     shown = (
         TaskStatus.OVERDUE,
         TaskStatus.DUE_SOON,
@@ -70,8 +70,5 @@ def _unit_tasks(actor: Actor, org: Organisation, today) -> list[dict]:
         TaskStatus.NOT_STARTED,
         TaskStatus.RECURRING_ON_TRACK,
     )
-    return [
-        {"status": s.value, "label": s.label, "colour": TAG_COLOURS[s], "count": counts[s.value]}
-        for s in shown
-        if counts.get(s.value)
-    ]
+    counts = status_counts(unit_task_counts(actor=actor, unit=org, today=today), nonzero=True)
+    return sorted((c for c in counts if c.status in shown), key=lambda c: shown.index(c.status))

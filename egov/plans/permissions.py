@@ -28,6 +28,12 @@ def paths_q(actor: Actor, perm: str, field: str) -> Q | None:
     return Q(*[Q(**{f"{field}__startswith": p}) for p in paths], _connector=Q.OR)
 
 
+def require_view(actor: Actor) -> None:
+    """Plan pages and lists refuse someone who may see no plan anywhere (an empty list would hide a wrong login)."""
+    if not can(actor, Perm.PLANS_VIEW):
+        raise PermissionDenied(_("Bạn không có quyền xem Ban Chỉ đạo, kế hoạch, nhiệm vụ."))
+
+
 def can_manage(actor: Actor, organisation) -> bool:
     return can(actor, Perm.PLANS_MANAGE, organisation)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,13 +94,6 @@ def _lock(name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
-
-
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _open_tasks(today: dt.date):
@@ -193,12 +186,12 @@ def _person_notice(user: User, reminders: list[_Reminder]) -> Notice:
     )
     if len(reminders) == 1:
         url, object_type, object_id = (
-            _url("plans:task_detail", reminders[0].task_id),
+            reverse("plans:task_detail", args=[reminders[0].task_id]),
             "plans.task",
             str(reminders[0].task_id),
         )
     else:
-        url, object_type, object_id = _url("plans:my_tasks"), "", ""
+        url, object_type, object_id = reverse("plans:my_tasks"), "", ""
     return Notice(
         user=user,
         topic="plans.reminder",
@@ -382,7 +375,7 @@ def run_weekly_digest(*, today: dt.date | None = None) -> dict[str, int]:
         for committee in committees:
             title = _("Tổng hợp tuần %(d)s: %(c)s") % {"d": week_start.strftime("%d/%m/%Y"), "c": committee.name}
             body = _digest_body(committee, summaries[committee.pk], week_start)
-            url = _url("plans:committee_detail", committee.pk)
+            url = reverse("plans:committee_detail", args=[committee.pk])
             notices += [
                 Notice(
                     user=user,

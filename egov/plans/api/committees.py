@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from egov.core.api_utils import Page, PageParams, paginate_queryset
 from egov.core.text import clean
 from egov.plans import selectors, services
-from egov.plans.api.common import committee_out, member_get, member_out, org, orgs, person, require_view
+from egov.plans.api.common import committee_out, member_out, org, orgs, person
 from egov.plans.api.schemas import (
     CommitteeDetailOut,
     CommitteeFilters,
@@ -21,6 +21,7 @@ from egov.plans.api.schemas import (
     MemberOut,
     MemberPatch,
 )
+from egov.plans.permissions import require_view
 
 router = Router(tags=["plans: committees"])
 
@@ -102,13 +103,13 @@ def add_member(request, id: int, payload: MemberIn):
         joined_on=joined_on,
         decision_number=decision_number,
     )
-    return Status(201, member_out(member_get(actor=actor, pk=member.pk)))
+    return Status(201, member_out(selectors.committee_member_get(actor=actor, pk=member.pk)))
 
 
 @router.patch("/members/{int:id}", response=MemberOut, summary="Change a member's role, position or duties")
 def update_member(request, id: int, payload: MemberPatch):
     actor = request.actor
-    member = member_get(actor=actor, pk=id)
+    member = selectors.committee_member_get(actor=actor, pk=id)
     data = payload.dict(exclude_unset=True)
     effective_on = data.pop("effective_on", None) or timezone.localdate()
     decision_number, note = data.pop("decision_number", ""), data.pop("note", "")
@@ -122,14 +123,14 @@ def update_member(request, id: int, payload: MemberPatch):
         decision_number=decision_number,
         note=note,
     )
-    return member_out(member_get(actor=actor, pk=id))
+    return member_out(selectors.committee_member_get(actor=actor, pk=id))
 
 
 @router.post("/members/{int:id}/leave", response=MemberOut, summary="Record that a member leaves the committee")
 def leave_member(request, id: int, payload: MemberLeaveIn):
     actor = request.actor
-    member = member_get(actor=actor, pk=id)
+    member = selectors.committee_member_get(actor=actor, pk=id)
     services.member_leave(
         actor=actor, member=member, left_on=payload.left_on, decision_number=payload.decision_number, note=payload.note
     )
-    return member_out(member_get(actor=actor, pk=id))
+    return member_out(selectors.committee_member_get(actor=actor, pk=id))

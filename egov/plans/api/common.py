@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
-from egov.accounts.permissions import require
-from egov.accounts.roles import Perm
 from egov.accounts.selectors import people_visible
 from egov.core.errors import NotFound, ValidationFailed
 from egov.organisations.models import Organisation
@@ -14,11 +12,6 @@ from egov.organisations.selectors import organisation_get
 from egov.plans import selectors
 from egov.plans.models import CommitteeMember, Plan, SteeringCommittee, Task, TaskKind
 from egov.plans.services.tasks import SORT_STEP
-
-
-def require_view(actor: Actor) -> None:
-    """Lists answer 403 to someone who may see no plan anywhere (an empty list would hide a wrong login)."""
-    require(actor, Perm.PLANS_VIEW)
 
 
 def org(actor: Actor, code: str | None, field: str) -> Organisation | None:
@@ -62,18 +55,6 @@ def task_ref(actor: Actor, pk: int | None, field: str = "parent") -> Task | None
         return selectors.task_get(actor=actor, pk=pk)
     except NotFound:
         raise ValidationFailed({field: [_("Không tìm thấy đầu việc số %(pk)d.") % {"pk": pk}]}) from None
-
-
-def member_get(*, actor: Actor, pk: int) -> CommitteeMember:
-    """A committee member, seen through the committees the actor may see."""
-    member = (
-        CommitteeMember.objects.filter(pk=pk, committee__in=selectors.committees_visible(actor=actor))
-        .select_related("committee__organisation", "member_organisation", "user")
-        .first()
-    )
-    if member is None:
-        raise NotFound(_("Không tìm thấy thành viên Ban Chỉ đạo."))
-    return member
 
 
 # --- output -------------------------------------------------------------------------------------------------

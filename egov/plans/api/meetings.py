@@ -14,7 +14,7 @@ from ninja import Query, Router, Status
 
 from egov.core.api_utils import Page, PageParams, paginate_queryset
 from egov.core.errors import NotFound, ValidationFailed
-from egov.plans import selectors, selectors_meetings
+from egov.plans import selectors
 from egov.plans.api.common import org, orgs, task_ref
 from egov.plans.api.schemas_meetings import (
     AgendaIn,
@@ -28,6 +28,7 @@ from egov.plans.api.schemas_meetings import (
     MeetingPatch,
 )
 from egov.plans.models import ReviewMeeting
+from egov.plans.selectors import meetings as selectors_meetings
 from egov.plans.services import meetings as services_meetings
 
 router = Router(tags=["plans: meetings"])

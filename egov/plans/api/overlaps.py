@@ -11,10 +11,12 @@ from ninja import Query, Router
 
 from egov.core.api_utils import Page, PageParams, paginate_queryset
 from egov.core.errors import NotFound, ValidationFailed
-from egov.plans import selectors, selectors_overlap
-from egov.plans.api.common import committee_ref, require_view
+from egov.plans import selectors
+from egov.plans.api.common import committee_ref
 from egov.plans.api.schemas_meetings import DecideIn, OverlapFilters, OverlapOut, ScanIn, ScanOut
 from egov.plans.models import OverlapCandidate
+from egov.plans.permissions import require_view
+from egov.plans.selectors import overlap as selectors_overlap
 from egov.plans.services import overlap as services_overlap
 
 router = Router(tags=["plans: overlaps"])

@@ -6,9 +6,10 @@ from ninja import Query, Router, Status
 
 from egov.core.api_utils import Page, PageParams, paginate_queryset
 from egov.plans import selectors, services
-from egov.plans.api.common import committee_ref, org, plan_out, require_view
+from egov.plans.api.common import committee_ref, org, plan_out
 from egov.plans.api.schemas import PlanDetailOut, PlanFilters, PlanIn, PlanOut, PlanPatch, TransitionIn
 from egov.plans.models import PlanStatus
+from egov.plans.permissions import require_view
 
 # Tags per operation: the committees and tasks routers hang below this one and keep their own tags only.
 router = Router()

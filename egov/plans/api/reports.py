@@ -8,8 +8,6 @@ import datetime as dt
 
 from ninja import Query, Router
 
-from egov.accounts.permissions import can
-from egov.accounts.roles import Perm
 from egov.core.errors import NotFound, ValidationFailed
 from egov.organisations.models import Organisation
 from egov.plans import selectors
@@ -106,10 +104,7 @@ def get_plan_dashboard(request, id: int, filters: Query[AsOfFilters]):
     summary="Figures across an organisation's active plans and the tasks its units lead",
 )
 def get_org_dashboard(request, code: str, filters: Query[AsOfFilters]):
-    organisation = Organisation.objects.filter(code=code.strip()).first()
-    # As on the page: without plans.view there, the organisation is not even said to exist.
-    if organisation is None or not can(request.actor, Perm.PLANS_VIEW, organisation):
-        raise NotFound("Organisation not found")
+    organisation = selectors.plans_organisation_get(actor=request.actor, code=code.strip())
     as_of = _checked(AsOfForm({"as_of": _iso(filters.as_of)}))["as_of"]
     board = org_dashboard(organisation=organisation, today=as_of)
     return {

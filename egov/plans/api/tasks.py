@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from egov.core.api_utils import Page, PageParams, paginate_queryset
 from egov.core.errors import ValidationFailed
 from egov.plans import selectors, services
-from egov.plans.api.common import org, orgs, person, report_out, require_view, task_out, task_ref
+from egov.plans.api.common import org, orgs, person, report_out, task_out, task_ref
 from egov.plans.api.schemas import (
     DeadlineChangeOut,
     DeadlineIn,
@@ -28,6 +28,7 @@ from egov.plans.api.schemas import (
     UrgeIn,
     UrgeOut,
 )
+from egov.plans.permissions import require_view
 
 router = Router(tags=["plans: tasks"])
 

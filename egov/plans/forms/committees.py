@@ -8,13 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from egov.accounts.models import User
 from egov.organisations.forms import OrganisationChoiceField
 from egov.organisations.models import Organisation
+from egov.plans.forms.fields import date_field
 from egov.plans.models import CommitteeRole
-
-
-def _date(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 def _pdf(label) -> forms.FileField:
@@ -36,7 +31,7 @@ class CommitteeForm(forms.Form):
     decision_number = forms.CharField(
         label=_("Số, ký hiệu quyết định thành lập"), max_length=50, help_text=DECISION_HINT
     )
-    decision_date = _date(_("Ngày quyết định"))
+    decision_date = date_field(_("Ngày quyết định"), required=True)
     decision_issuer = OrganisationChoiceField(
         label=_("Cơ quan ban hành quyết định"), queryset=Organisation.objects.none()
     )
@@ -45,10 +40,10 @@ class CommitteeForm(forms.Form):
     regulation_number = forms.CharField(
         label=_("Số, ký hiệu quy chế hoạt động"), max_length=50, required=False, help_text=DECISION_HINT
     )
-    regulation_date = _date(_("Ngày ban hành quy chế"), required=False)
+    regulation_date = date_field(_("Ngày ban hành quy chế"), required=False)
     regulation_file = _pdf(_("Tệp quy chế hoạt động (PDF)"))
     duties = forms.CharField(label=_("Nhiệm vụ, quyền hạn"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    dissolved_on = _date(_("Ngày giải thể"), required=False, help_text=_("Chỉ nhập khi Ban Chỉ đạo đã giải thể."))
+    dissolved_on = date_field(_("Ngày giải thể"), required=False, help_text=_("Chỉ nhập khi Ban Chỉ đạo đã giải thể."))
 
     FILE_FIELDS = ("decision_file", "regulation_file")
 
@@ -111,7 +106,7 @@ class MemberFields(forms.Form):
 
 
 class MemberAddForm(MemberFields):
-    joined_on = _date(_("Tham gia từ ngày"))
+    joined_on = date_field(_("Tham gia từ ngày"), required=True)
     decision_number = forms.CharField(
         label=_("Theo quyết định số"),
         max_length=50,
@@ -121,7 +116,7 @@ class MemberAddForm(MemberFields):
 
 
 class MemberEditForm(MemberFields):
-    effective_on = _date(_("Ngày hiệu lực của thay đổi"))
+    effective_on = date_field(_("Ngày hiệu lực của thay đổi"), required=True)
     decision_number = forms.CharField(
         label=_("Theo quyết định số"), max_length=50, required=False, help_text=DECISION_HINT
     )
@@ -129,7 +124,7 @@ class MemberEditForm(MemberFields):
 
 
 class MemberLeaveForm(forms.Form):
-    left_on = _date(_("Thôi tham gia từ ngày"))
+    left_on = date_field(_("Thôi tham gia từ ngày"), required=True)
     decision_number = forms.CharField(
         label=_("Theo quyết định số"), max_length=50, required=False, help_text=DECISION_HINT
     )

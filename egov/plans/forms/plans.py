@@ -7,13 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.organisations.forms import OrganisationChoiceField
 from egov.organisations.models import Organisation
+from egov.plans.forms.fields import date_field
 from egov.plans.models import PlanStatus, SteeringCommittee
 
 NUMBER_HINT = _("Ví dụ: 1035/QĐ-BVHTTDL")
-
-
-def _date(label, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _year(label, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
@@ -47,7 +44,7 @@ class PlanForm(forms.Form):
         empty_label=_("(Không có)"),
     )
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=50, required=False, help_text=NUMBER_HINT)
-    issued_on = _date(_("Ngày ban hành"))
+    issued_on = date_field(_("Ngày ban hành"), required=False)
     signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     source_title = forms.CharField(
         label=_("Văn bản được triển khai"),
@@ -58,7 +55,7 @@ class PlanForm(forms.Form):
     source_number = forms.CharField(
         label=_("Số, ký hiệu văn bản được triển khai"), max_length=50, required=False, help_text=_("Ví dụ: 17/NQ-CP")
     )
-    source_date = _date(_("Ngày của văn bản được triển khai"))
+    source_date = date_field(_("Ngày của văn bản được triển khai"), required=False)
     period_start = _year(_("Giai đoạn từ năm"))
     period_end = _year(_("Đến năm"))
     orientation_year = _year(_("Định hướng đến năm"), required=False, help_text=_("Để trống nếu không có."))
@@ -109,7 +106,7 @@ class PlanTransitionForm(forms.Form):
         required=False,
         help_text=_("Bắt buộc khi ban hành hoặc sửa đổi, bổ sung. Ví dụ: 1035/QĐ-BVHTTDL"),
     )
-    decision_date = _date(_("Ngày quyết định"))
+    decision_date = date_field(_("Ngày quyết định"), required=False)
     reason = forms.CharField(
         label=_("Lý do"),
         max_length=1000,

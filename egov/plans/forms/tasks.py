@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.accounts.models import User
 from egov.organisations.forms import OrganisationChoiceField, org_label
 from egov.organisations.models import Organisation
+from egov.plans.forms.fields import date_field
 from egov.plans.models import Priority, ReviewDecision, Task, TaskKind
 
 DEADLINE_HINT = _(
@@ -16,12 +17,6 @@ DEADLINE_HINT = _(
 )
 # Above this many units a list of checkboxes is too long to scan; a multiple select is used instead.
 CHECKBOX_LIMIT = 40
-
-
-def _date(label, *, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=False, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -168,7 +163,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Chỉ đơn vị chủ trì, khi tiến độ là 100%."),
     )
-    reported_on = _date(_("Ngày báo cáo"), help_text=_("Để trống nếu là hôm nay."))
+    reported_on = date_field(_("Ngày báo cáo"), required=False, help_text=_("Để trống nếu là hôm nay."))
     evidence = MultipleFileField(
         label=_("Tài liệu minh chứng"),
         required=False,
@@ -196,7 +191,9 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Ý kiến của lãnh đạo"), choices=ReviewDecision.choices, widget=forms.RadioSelect
     )
-    completed_on = _date(_("Ngày hoàn thành"), help_text=_("Để trống: lấy ngày đơn vị chủ trì báo cáo hoàn thành."))
+    completed_on = date_field(
+        _("Ngày hoàn thành"), required=False, help_text=_("Để trống: lấy ngày đơn vị chủ trì báo cáo hoàn thành.")
+    )
     comment = forms.CharField(
         label=_("Ý kiến"),
         max_length=2000,
@@ -221,7 +218,7 @@ class DropForm(forms.Form):
 
 class LinkForm(forms.Form):
     document_number = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=50, help_text=_("Ví dụ: 2508/QĐ-UBND"))
-    document_date = _date(_("Ngày văn bản"))
+    document_date = date_field(_("Ngày văn bản"), required=False)
     title = forms.CharField(label=_("Trích yếu"), max_length=500)
     url = forms.CharField(
         label=_("Địa chỉ"), max_length=500, required=False, help_text=_("Ví dụ: https://vanban.chinhphu.vn/…")

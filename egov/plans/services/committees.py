@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
 from egov.audit.services import audit_record, snapshot
+from egov.core.errors import ValidationFailed
 from egov.organisations.models import Organisation
 from egov.plans.models import CommitteeMember, CommitteeRole, MembershipChange, SteeringCommittee
 from egov.plans.permissions import require_manage
@@ -163,9 +164,65 @@ def _check_single_head(committee: SteeringCommittee, role: str, exclude_pk: int 
 
 
 def _member_state(member: CommitteeMember) -> dict[str, Any]:
-    state = snapshot(member, ("full_name", "role", "position", "member_organisation", "part_time", "responsibilities"))
+    state = snapshot(
+        member, ("user", "full_name", "role", "position", "member_organisation", "part_time", "responsibilities")
+    )
     state["followed_units"] = sorted(member.followed_units.values_list("pk", flat=True)) if member.pk else []
     return state
+
+
+AUDIT_ACTIONS = {
+    MembershipChange.Kind.JOINED: "plans.committee.member_add",
+    MembershipChange.Kind.CHANGED: "plans.committee.member_update",
+    MembershipChange.Kind.LEFT: "plans.committee.member_leave",
+}
+
+
+def _record_change(
+    actor: Actor,
+    member: CommitteeMember,
+    kind: str,
+    *,
+    effective_on: dt.date,
+    decision_number: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> None:
+    """The membership history row and the audit event of one change, in the change's transaction."""
+    committee = member.committee
+    MembershipChange.objects.create(
+        committee=committee,
+        member=member,
+        kind=kind,
+        effective_on=effective_on,
+        decision_number=decision_number,
+        before=before,
+        after=after if kind != MembershipChange.Kind.LEFT else None,
+        note=note[:500],
+        recorded_by=acting_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=AUDIT_ACTIONS[kind],
+        obj=member,
+        scope_org=committee.organisation,
+        before=before,
+        after=after,
+    )
+
+
+def _locked_current_member(actor: Actor, member: CommitteeMember) -> CommitteeMember:
+    """The member, locked, after checking the actor manages the committee and the member has not left."""
+    member = (
+        CommitteeMember.objects.select_for_update(of=("self",))
+        .select_related("committee__organisation")
+        .get(pk=member.pk)
+    )
+    require_manage(actor, member.committee.organisation)
+    if member.left_on is not None:
+        raise ValidationFailed({"__all__": [_("Thành viên đã thôi tham gia Ban Chỉ đạo.")]})
+    return member
 
 
 @transaction.atomic
@@ -182,26 +239,16 @@ def member_add(
     data = _validate_member(values)
     _check_single_head(committee, data["role"])
     if joined_on < committee.decision_date:
-        errors = Errors()
-        errors.add("joined_on", _("Ngày tham gia không thể trước ngày thành lập Ban Chỉ đạo."))
-        errors.raise_if_any()
+        raise ValidationFailed({"joined_on": [_("Ngày tham gia không thể trước ngày thành lập Ban Chỉ đạo.")]})
     order = committee.members.count() + 1
     member = CommitteeMember.objects.create(committee=committee, joined_on=joined_on, order=order, **data)
     member.followed_units.set(followed_units or [])
-    MembershipChange.objects.create(
-        committee=committee,
-        member=member,
-        kind=MembershipChange.Kind.JOINED,
+    _record_change(
+        actor,
+        member,
+        MembershipChange.Kind.JOINED,
         effective_on=joined_on,
         decision_number=decision_number or committee.decision_number,
-        after=_member_state(member),
-        recorded_by=acting_user(actor),
-    )
-    audit_record(
-        actor=actor,
-        action="plans.committee.member_add",
-        obj=member,
-        scope_org=committee.organisation,
         after=_member_state(member),
     )
     return member
@@ -218,20 +265,10 @@ def member_update(
     decision_number: str = "",
     note: str = "",
 ) -> CommitteeMember:
-    member = (
-        CommitteeMember.objects.select_for_update(of=("self",))
-        .select_related("committee__organisation")
-        .get(pk=member.pk)
-    )
-    committee = member.committee
-    require_manage(actor, committee.organisation)
-    if member.left_on is not None:
-        errors = Errors()
-        errors.add("__all__", _("Thành viên đã thôi tham gia Ban Chỉ đạo."))
-        errors.raise_if_any()
+    member = _locked_current_member(actor, member)
     merged = {name: getattr(member, name) for name in MEMBER_FIELDS} | values
     data = _validate_member(merged)
-    _check_single_head(committee, data["role"], exclude_pk=member.pk)
+    _check_single_head(member.committee, data["role"], exclude_pk=member.pk)
     before = _member_state(member)
     for name, value in data.items():
         setattr(member, name, value)
@@ -240,24 +277,15 @@ def member_update(
         member.followed_units.set(followed_units)
     after = _member_state(member)
     if after != before:
-        MembershipChange.objects.create(
-            committee=committee,
-            member=member,
-            kind=MembershipChange.Kind.CHANGED,
+        _record_change(
+            actor,
+            member,
+            MembershipChange.Kind.CHANGED,
             effective_on=effective_on,
             decision_number=decision_number,
             before=before,
             after=after,
-            note=note[:500],
-            recorded_by=acting_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action="plans.committee.member_update",
-            obj=member,
-            scope_org=committee.organisation,
-            before=before,
-            after=after,
+            note=note,
         )
     return member
 
@@ -266,42 +294,27 @@ def member_update(
 def member_leave(
     *, actor: Actor, member: CommitteeMember, left_on: dt.date, decision_number: str = "", note: str = ""
 ) -> CommitteeMember:
-    member = (
-        CommitteeMember.objects.select_for_update(of=("self",))
-        .select_related("committee__organisation")
-        .get(pk=member.pk)
-    )
-    committee = member.committee
-    require_manage(actor, committee.organisation)
-    errors = Errors()
-    if member.left_on is not None:
-        errors.add("__all__", _("Thành viên đã thôi tham gia Ban Chỉ đạo."))
-    elif left_on < member.joined_on:
-        errors.add(
-            "left_on",
-            _("Ngày thôi tham gia không thể trước ngày tham gia (%(d)s).")
-            % {"d": member.joined_on.strftime("%d/%m/%Y")},
+    member = _locked_current_member(actor, member)
+    if left_on < member.joined_on:
+        raise ValidationFailed(
+            {
+                "left_on": [
+                    _("Ngày thôi tham gia không thể trước ngày tham gia (%(d)s).")
+                    % {"d": member.joined_on.strftime("%d/%m/%Y")}
+                ]
+            }
         )
-    errors.raise_if_any()
     before = _member_state(member)
     member.left_on = left_on
     member.save(update_fields=["left_on"])
-    MembershipChange.objects.create(
-        committee=committee,
-        member=member,
-        kind=MembershipChange.Kind.LEFT,
+    _record_change(
+        actor,
+        member,
+        MembershipChange.Kind.LEFT,
         effective_on=left_on,
         decision_number=decision_number,
         before=before,
-        note=note[:500],
-        recorded_by=acting_user(actor),
-    )
-    audit_record(
-        actor=actor,
-        action="plans.committee.member_leave",
-        obj=member,
-        scope_org=committee.organisation,
-        before=before,
         after={"left_on": left_on.isoformat()},
+        note=note,
     )
     return member

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Max, QuerySet, Value, When
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,8 +36,9 @@ from egov.plans.models import (
     TaskKind,
 )
 from egov.plans.permissions import can_change_deadline, can_confirm, require_manage
+from egov.plans.selectors.meetings import agenda_candidates, meeting_plans, meeting_tasks
 from egov.plans.services._common import Errors, acting_user, event, long_text, text
-from egov.plans.status import UNFINISHED, TaskStatus, status_expression
+from egov.plans.status import TaskStatus, status_expression
 
 MEETING_FIELDS = ("title", "held_at", "location", "chair_name", "participants", "plan", "minutes")
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y")
@@ -121,43 +122,6 @@ def _locked(meeting: ReviewMeeting) -> ReviewMeeting:
         ReviewMeeting.objects.select_for_update(of=("self",))
         .select_related("committee__organisation", "plan")
         .get(pk=meeting.pk)
-    )
-
-
-# --- the tasks a meeting covers ----------------------------------------------------------------------------
-
-
-def meeting_plans(meeting: ReviewMeeting) -> QuerySet[Plan]:
-    """The meeting's plan, or every active plan the committee follows."""
-    if meeting.plan_id is not None:
-        return Plan.objects.filter(pk=meeting.plan_id)
-    return Plan.objects.filter(committee_id=meeting.committee_id, status__in=ACTIVE_PLAN_STATES)
-
-
-def meeting_tasks(meeting: ReviewMeeting) -> QuerySet[Task]:
-    return Task.objects.filter(kind=TaskKind.TASK, plan__in=meeting_plans(meeting).values("pk"))
-
-
-def agenda_candidates(
-    *, committee: SteeringCommittee, plan: Plan | None = None, today: dt.date | None = None
-) -> QuerySet[Task]:
-    """Unfinished tasks of the committee's active plans (or of one plan): overdue, then due soon, then the rest."""
-    today = today or timezone.localdate()
-    qs = Task.objects.filter(kind=TaskKind.TASK, plan__committee=committee, plan__status__in=ACTIVE_PLAN_STATES)
-    if plan is not None:
-        qs = qs.filter(plan=plan)
-    rank = Case(
-        When(status=TaskStatus.OVERDUE.value, then=Value(0)),
-        When(status=TaskStatus.DUE_SOON.value, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return (
-        qs.annotate(status=status_expression(today))
-        .filter(status__in=[s.value for s in UNFINISHED])
-        .annotate(rank=rank)
-        .select_related("plan", "lead_unit")
-        .order_by("rank", F("due_date").asc(nulls_last=True), "plan_id", "sort_key", "pk")
     )
 
 

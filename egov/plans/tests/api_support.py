@@ -72,3 +72,22 @@ def state():
         TaskEvent.objects.count(),
         AuditEvent.objects.count(),
     )
+
+
+def schema_refs(spec: dict) -> set[str]:
+    """The names of every schema an OpenAPI document refers to, from its paths and its schemas."""
+    refs: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.add(node["$ref"].rsplit("/", 1)[-1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec["paths"])
+    walk(spec["components"]["schemas"])
+    return refs

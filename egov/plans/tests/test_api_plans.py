@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov.plans.models import Plan, PlanTransition
-from egov.plans.tests.api_support import API, as_, bvh_people_fixture, patch, post, state  # noqa: F401
+from egov.plans.tests.api_support import API, as_, bvh_people_fixture, patch, post, schema_refs, state  # noqa: F401
 from egov.plans.tests.factories import issued_plan, make_committee, make_plan, make_task
 
 pytestmark = pytest.mark.django_db
@@ -361,20 +361,7 @@ def test_openapi_lists_the_plans_paths(client):
     }
     # Every reference resolves, every operation id is unique, and path parameters are integers.
     schemas = spec["components"]["schemas"]
-    refs = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "$ref" in node:
-                refs.add(node["$ref"].rsplit("/", 1)[-1])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec["paths"])
-    walk(schemas)
+    refs = schema_refs(spec)
     assert refs <= set(schemas)
     operation_ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
     assert len(operation_ids) == len(set(operation_ids))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from egov.organisations.tests.factories import make_org
 from egov.plans import services
 from egov.plans.models import Task
-from egov.plans.tests.api_support import API, as_, bvh_people_fixture  # noqa: F401
+from egov.plans.tests.api_support import API, as_, bvh_people_fixture, schema_refs  # noqa: F401
 from egov.plans.tests.factories import SYSTEM, issue, make_committee, make_plan, make_task, report
 
 pytestmark = pytest.mark.django_db
@@ -403,20 +403,7 @@ def test_openapi_has_the_new_paths_and_every_ref_resolves(client):
     assert paths["/api/v1/plans/organisations/{code}/dashboard"] == {"get"}
     assert paths["/api/v1/plans/rollup"] == {"get"}
     schemas = spec["components"]["schemas"]
-    refs = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "$ref" in node:
-                refs.add(node["$ref"].rsplit("/", 1)[-1])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec["paths"])
-    walk(schemas)
+    refs = schema_refs(spec)
     assert refs <= set(schemas)
     assert {"MeetingDetailOut", "ConclusionIn", "OverlapOut", "RollupOut", "PlanDashboardOut"} <= refs
     operation_ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]

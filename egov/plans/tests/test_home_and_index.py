@@ -20,7 +20,7 @@ def test_home_lists_the_units_tasks_by_status(client, login, tree):
     response = login(specialist).get("/")
     assert response.status_code == 200
     # Every deadline of the 2019–2025 plan is behind us, recurring work's (end of 2025) included.
-    counts = {row["status"]: row["count"] for row in response.context["unit_tasks"]}
+    counts = {row.status: row.count for row in response.context["unit_tasks"]}
     assert counts == {"overdue": 3}
     html = response.content.decode()
     assert f'href="{reverse("plans:my_tasks")}?status=overdue"' in html

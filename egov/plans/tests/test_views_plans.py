@@ -341,9 +341,7 @@ class TestDetail:
         ctx = response.context
         assert ctx["total"] == 3
         # Every deadline of the 2019–2020 plan has passed.
-        assert [(c["status"], c["label"], c["count"], c["colour"]) for c in ctx["counts"]] == [
-            ("overdue", "Quá hạn", 3, "red")
-        ]
+        assert [(c.status, c.label, c.count, c.tag_colour) for c in ctx["counts"]] == [("overdue", "Quá hạn", 3, "red")]
         rows = [(r.task.number, r.task.kind, r.depth, r.status_label, r.colour, r.cooperating) for r in ctx["rows"]]
         assert rows == [
             ("1", "section", 0, "", "", []),
@@ -391,7 +389,7 @@ class TestDetail:
         assert numbers(status="nonsense", unit="abc") == ["1", "1.1", "1.2", "2", "2.1"]
         response = client.get(url, {"unit": tree["bvh"].pk, "status": "dropped"})
         assert "Không có đầu việc nào phù hợp." in response.content.decode()
-        counts = [(c["status"], c["count"]) for c in response.context["counts"]]
+        counts = [(c.status, c.count) for c in response.context["counts"]]
         assert counts == [("not_started", 2), ("dropped", 1)]
 
     def test_secretary_sees_the_actions(self, login, sec, tree):

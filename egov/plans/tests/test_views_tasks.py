@@ -398,6 +398,12 @@ def test_urge_without_message(world, login):
     assert list(_errors(response, "urge")) == ["message"]
     assert 'href="#id_urge-message"' in response.content.decode()
     assert _state() == before
+    # The failed action's folded section is the one that opens; the others stay closed.
+    html = response.content.decode()
+    assert '<details class="govuk-details" id="urge" open>' in html
+    assert '<details class="govuk-details" id="deadline-change">' in html
+    assert '<details class="govuk-details" id="drop">' in html
+    assert f'action="{reverse("plans:task_urge", args=[portal.pk])}"' in html
 
 
 def test_change_deadline(world, login):

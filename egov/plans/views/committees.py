@@ -17,19 +17,21 @@ from egov.accounts.models import User, UserKind
 from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
 from egov.accounts.selectors import people_visible
-from egov.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from egov.core.errors import DomainError, InvalidTransition, PermissionDenied
 from egov.core.views_helpers import apply_error
 from egov.organisations.models import Organisation
-from egov.organisations.selectors import organisations_visible, organisations_where
+from egov.organisations.selectors import organisations_visible
 from egov.plans import selectors, services
 from egov.plans.forms.committees import CommitteeForm, MemberAddForm, MemberEditForm, MemberLeaveForm
 from egov.plans.models import CommitteeMember, CommitteeRole, MembershipChange, SteeringCommittee
-from egov.plans.permissions import can_manage, require_manage
+from egov.plans.permissions import can_manage, require_manage, require_view
 from egov.plans.services.committees import COMMITTEE_FIELDS
+from egov.plans.views._common import managed_organisations
 
 FILES = {"decision": "decision_file", "regulation": "regulation_file"}
 # Labels of the member fields a history row may name as changed.
 CHANGE_LABELS = {
+    "user": gettext_lazy("tài khoản"),
     "full_name": gettext_lazy("họ và tên"),
     "position": gettext_lazy("chức vụ"),
     "member_organisation": gettext_lazy("cơ quan công tác"),
@@ -37,32 +39,6 @@ CHANGE_LABELS = {
     "responsibilities": gettext_lazy("nhiệm vụ được phân công"),
     "followed_units": gettext_lazy("đơn vị theo dõi"),
 }
-
-
-def _require_view(actor) -> None:
-    if not can(actor, Perm.PLANS_VIEW):
-        raise PermissionDenied(_("Bạn không có quyền xem Ban Chỉ đạo, kế hoạch, nhiệm vụ."))
-
-
-def _managed_organisations(actor, *also: Organisation | None):
-    """Where the actor may act for plans, plus the values already on the record (so an edit keeps them)."""
-    qs = organisations_where(actor=actor, perm=Perm.PLANS_MANAGE)
-    extra = [org.pk for org in also if org is not None]
-    if extra:
-        qs = (qs | Organisation.objects.filter(pk__in=extra)).distinct()
-    return qs.order_by("path")
-
-
-def _member_get(actor, pk: int) -> CommitteeMember:
-    """A member of a committee the actor may see (the committee selector does the scoping)."""
-    member = (
-        CommitteeMember.objects.filter(pk=pk, committee__in=selectors.committees_visible(actor=actor))
-        .select_related("committee__organisation", "member_organisation")
-        .first()
-    )
-    if member is None:
-        raise NotFound(_("Không tìm thấy thành viên."))
-    return member
 
 
 def _member_form_kwargs(actor, committee: SteeringCommittee, member: CommitteeMember | None = None) -> dict:
@@ -96,7 +72,7 @@ def _change_summary(change: MembershipChange) -> list[str]:
 @login_required
 def committee_list(request):
     actor = request.actor
-    _require_view(actor)
+    require_view(actor)
     committees = selectors.committees_visible(actor=actor).order_by("-decision_date", "pk")
     return render(
         request,
@@ -132,7 +108,7 @@ def committee_create(request):
     actor = request.actor
     if not can(actor, Perm.PLANS_MANAGE):
         raise PermissionDenied(_("Chỉ Tổ giúp việc, thư ký Ban Chỉ đạo được thêm Ban Chỉ đạo."))
-    organisations = _managed_organisations(actor)
+    organisations = managed_organisations(actor)
     acting = actor.organisation
     initial = {}
     if acting is not None and organisations.filter(pk=acting.pk).exists():
@@ -156,7 +132,7 @@ def committee_edit(request, pk: int):
     actor = request.actor
     committee = selectors.committee_get(actor=actor, pk=pk)
     require_manage(actor, committee.organisation)
-    organisations = _managed_organisations(actor, committee.organisation, committee.decision_issuer)
+    organisations = managed_organisations(actor, committee.organisation, committee.decision_issuer)
     initial = {name: getattr(committee, name) for name in COMMITTEE_FIELDS}
     initial["organisation"] = committee.organisation_id
     initial["decision_issuer"] = committee.decision_issuer_id
@@ -233,7 +209,7 @@ def member_add(request, pk: int):
 @login_required
 def member_edit(request, pk: int):
     actor = request.actor
-    member = _member_get(actor, pk)
+    member = selectors.committee_member_get(actor=actor, pk=pk)
     committee = member.committee
     require_manage(actor, committee.organisation)
     if member.left_on is not None:
@@ -274,7 +250,7 @@ def member_edit(request, pk: int):
 @login_required
 def member_leave(request, pk: int):
     actor = request.actor
-    member = _member_get(actor, pk)
+    member = selectors.committee_member_get(actor=actor, pk=pk)
     committee = member.committee
     require_manage(actor, committee.organisation)
     form = MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})

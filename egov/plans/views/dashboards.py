@@ -11,9 +11,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.permissions import can
-from egov.accounts.roles import Perm
-from egov.core.errors import NotFound
 from egov.organisations.models import Organisation
 from egov.plans import selectors
 from egov.plans.reports import charts
@@ -99,17 +96,14 @@ def _requested_org(request) -> tuple[Organisation | None, str]:
     if not raw:
         if request.actor.organisation is None:
             return None, _("Chọn cơ quan cần xem (tham số org).")
-        organisation = request.actor.organisation
+        pk = request.actor.organisation.pk
     else:
         try:
             pk = int(raw)
         except ValueError:
             return None, _("Mã cơ quan “%(value)s” không hợp lệ: phải là một số.") % {"value": raw[:50]}
-        organisation = Organisation.objects.filter(pk=pk).first()
     # Someone without plans.view there learns nothing, not even that the organisation exists.
-    if organisation is None or not can(request.actor, Perm.PLANS_VIEW, organisation):
-        raise NotFound("Organisation not found")
-    return organisation, ""
+    return selectors.plans_organisation_get(actor=request.actor, pk=pk), ""
 
 
 @login_required

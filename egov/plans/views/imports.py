@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from egov.plans import importing, importing_export
 from egov.plans.models import PlanStatus
 from egov.plans.permissions import require_manage
 from egov.plans.selectors import plan_get
+from egov.plans.views._common import plan_url
 
 
 class PlanImportForm(forms.Form):
@@ -33,13 +34,6 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=importing.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _plan_url(plan) -> str:
-    try:
-        return reverse("plans:plan_detail", args=[plan.pk])
-    except NoReverseMatch:  # the plan pages are another module's; until they exist, stay here
-        return reverse("plans:plan_import", args=[plan.pk])
 
 
 @login_required
@@ -74,14 +68,14 @@ def plan_import(request, pk: int):
                         _("Đã nhập %(tasks)d đầu việc và %(sections)d mục từ tệp “%(name)s”.")
                         % {"tasks": report.tasks, "sections": report.sections, "name": report.filename},
                     )
-                    return redirect(_plan_url(plan))
+                    return redirect(plan_url(plan))
                 status = 200 if report.ok else 400
         else:
             status = 400
     return render(
         request,
         "plans/imports/import.html",
-        {"plan": plan, "form": form, "report": report, "blocked": blocked, "plan_url": _plan_url(plan)},
+        {"plan": plan, "form": form, "report": report, "blocked": blocked, "plan_url": plan_url(plan)},
         status=status,
     )
 

@@ -10,12 +10,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.accounts.permissions import can, scope_paths
+from egov.accounts.permissions import scope_paths
 from egov.accounts.roles import Perm
 from egov.core.errors import DomainError, NotFound, PermissionDenied
 from egov.core.views_helpers import paginate, safe_next
-from egov.plans import selectors, selectors_overlap
-from egov.plans.permissions import can_manage
+from egov.plans import selectors
+from egov.plans.permissions import can_manage, require_view
+from egov.plans.selectors import overlap as selectors_overlap
 from egov.plans.services import overlap as services_overlap
 
 
@@ -76,8 +77,7 @@ def _render_list(request, filters: dict, *, error: str = "", status: int = 200):
 
 @login_required
 def overlaps(request):
-    if not can(request.actor, Perm.PLANS_VIEW):
-        raise PermissionDenied(_("Bạn không có quyền xem kế hoạch, nhiệm vụ."))
+    require_view(request.actor)
     return _render_list(request, _filters(request, request.GET))
 
 

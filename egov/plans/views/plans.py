@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +18,15 @@ from egov.accounts.roles import Perm
 from egov.core.errors import DomainError, InvalidTransition, PermissionDenied
 from egov.core.views_helpers import apply_error, paginate
 from egov.organisations.models import Organisation
-from egov.organisations.selectors import organisations_where
 from egov.plans import selectors, services
 from egov.plans.forms.plans import PlanFilterForm, PlanForm, PlanTransitionForm
 from egov.plans.models import PLAN_TRANSITIONS, PlanStatus, SteeringCommittee, TaskKind
-from egov.plans.permissions import can_manage, require_manage
+from egov.plans.permissions import can_manage, require_manage, require_view
+from egov.plans.reports.dashboard import status_counts
 from egov.plans.services.plans import PLAN_FIELDS
 from egov.plans.services.tasks import SORT_STEP
 from egov.plans.status import TAG_COLOURS, TaskStatus
+from egov.plans.views._common import managed_organisations
 
 # Tag colours of the plan's own lifecycle states.
 PLAN_TAG_COLOURS = {
@@ -50,19 +51,6 @@ class TaskRow:
     percent: str
 
 
-def _require_view(actor) -> None:
-    if not can(actor, Perm.PLANS_VIEW):
-        raise PermissionDenied(_("Bạn không có quyền xem Ban Chỉ đạo, kế hoạch, nhiệm vụ."))
-
-
-def _managed(actor, *also: Organisation | None):
-    qs = organisations_where(actor=actor, perm=Perm.PLANS_MANAGE)
-    extra = [org.pk for org in also if org is not None]
-    if extra:
-        qs = (qs | Organisation.objects.filter(pk__in=extra)).distinct()
-    return qs.order_by("path")
-
-
 def _committees(actor, current: SteeringCommittee | None = None):
     qs = selectors.committees_visible(actor=actor)
     if current is not None:
@@ -75,10 +63,7 @@ _PK_MARKER = 987654321
 
 
 def _task_url_pattern() -> str:
-    try:
-        return reverse("plans:task_detail", args=[_PK_MARKER])
-    except NoReverseMatch:  # the task pages are not installed
-        return ""
+    return reverse("plans:task_detail", args=[_PK_MARKER])
 
 
 def _tree_rows(tasks: list[selectors.TreeNode], *, status: str, unit_pk: int | None) -> list[TaskRow]:
@@ -117,19 +102,10 @@ def _tree_rows(tasks: list[selectors.TreeNode], *, status: str, unit_pk: int | N
     return rows
 
 
-def _status_counts(tasks: list[selectors.TreeNode]) -> list[dict]:
-    counts = Counter(t.status for t in tasks if t.kind == TaskKind.TASK)
-    return [
-        {"status": s.value, "label": s.label, "colour": TAG_COLOURS[s], "count": counts[s.value]}
-        for s in TaskStatus
-        if counts[s.value]
-    ]
-
-
 @login_required
 def plan_index(request):
     actor = request.actor
-    _require_view(actor)
+    require_view(actor)
     visible = selectors.plans_visible(actor=actor)
     organisations = Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("path")
     filters = PlanFilterForm(request.GET, organisations=organisations)
@@ -192,7 +168,7 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "plan_colour": PLAN_TAG_COLOURS[plan.status],
             "transitions": plan.transitions.select_related("by"),
-            "counts": _status_counts(tasks),
+            "counts": status_counts(Counter(t.status for t in tasks if t.kind == TaskKind.TASK), nonzero=True),
             "total": sum(1 for t in tasks if t.kind == TaskKind.TASK),
             "rows": _tree_rows(tasks, status=status, unit_pk=unit_pk),
             "statuses": TaskStatus.choices,
@@ -213,7 +189,7 @@ def plan_create(request):
     actor = request.actor
     if not can(actor, Perm.PLANS_MANAGE):
         raise PermissionDenied(_("Chỉ Tổ giúp việc, thư ký Ban Chỉ đạo được thêm kế hoạch."))
-    organisations = _managed(actor)
+    organisations = managed_organisations(actor)
     initial: dict = {"due_soon_days": 5, "recurring_report_days": 92}
     acting = actor.organisation
     if acting is not None and organisations.filter(pk=acting.pk).exists():
@@ -251,7 +227,7 @@ def plan_edit(request, pk: int):
     form = PlanForm(
         request.POST or None,
         request.FILES or None,
-        organisations=_managed(actor, plan.organisation, plan.issuer),
+        organisations=managed_organisations(actor, plan.organisation, plan.issuer),
         committees=_committees(actor, plan.committee),
         issued=plan.status != PlanStatus.DRAFT,
         initial=initial,

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +33,7 @@ from egov.plans.permissions import (
     require_urge,
 )
 from egov.plans.status import TAG_COLOURS, TaskStatus
+from egov.plans.views._common import plan_url
 
 SORT_STEP = 5  # digits per tree level in Task.sort_key (egov.plans.services.tasks)
 
@@ -42,14 +43,6 @@ def _status(task) -> None:
     value = getattr(task, "status", "") or ""
     task.status_label = TaskStatus(value).label if value in TaskStatus.values else ""
     task.status_colour = TAG_COLOURS.get(value, "grey")
-
-
-def _plan_url(plan) -> str:
-    # The plan pages belong to another module; fall back to the unit's list until they exist.
-    try:
-        return reverse("plans:plan_detail", args=[plan.pk])
-    except NoReverseMatch:
-        return reverse("plans:my_tasks")
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -123,7 +116,7 @@ def task_create(request, plan_pk: int):
             "form": form,
             "plan": plan,
             "task": None,
-            "plan_url": _plan_url(plan),
+            "plan_url": plan_url(plan),
             "has_deadline": "deadline" in form.fields,
         },
         status=400 if form.errors else 200,
@@ -152,7 +145,7 @@ def task_edit(request, pk: int):
             "form": form,
             "plan": plan,
             "task": task,
-            "plan_url": _plan_url(plan),
+            "plan_url": plan_url(plan),
             "has_deadline": "deadline" in form.fields,
         },
         status=400 if form.errors else 200,
@@ -174,7 +167,7 @@ def task_delete(request, pk: int):
         _form_error(form, exc)
         return _render_detail(request, task, bound={"delete": form}, status=400)
     messages.success(request, _("Đã xóa “%(t)s”.") % {"t": str(task)[:200]})
-    return redirect(_plan_url(plan))
+    return redirect(plan_url(plan))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ def _render_detail(request, task, *, bound: dict | None = None, status: int = 20
     context = {
         "task": task,
         "plan": plan,
-        "plan_url": _plan_url(plan),
+        "plan_url": plan_url(plan),
         "ancestors": ancestors,
         "children": children,
         "cooperating_units": list(task.cooperating_units.all()),

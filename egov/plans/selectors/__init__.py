@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
 from egov.accounts.roles import Perm
@@ -38,6 +39,29 @@ def committee_get(*, actor: Actor, pk: int) -> SteeringCommittee:
     if committee is None:
         raise NotFound("Steering committee not found")
     return committee
+
+
+def committee_member_get(*, actor: Actor, pk: int) -> CommitteeMember:
+    """A member of a committee the actor may see (the committee selector does the scoping)."""
+    member = (
+        CommitteeMember.objects.filter(pk=pk, committee__in=committees_visible(actor=actor))
+        .select_related("committee__organisation", "member_organisation", "user")
+        .first()
+    )
+    if member is None:
+        raise NotFound(_("Không tìm thấy thành viên Ban Chỉ đạo."))
+    return member
+
+
+def plans_organisation_get(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Organisation:
+    """An organisation whose plans the actor may see; anyone else learns nothing, not even that it exists."""
+    from egov.accounts.permissions import can
+
+    query = Organisation.objects.filter(pk=pk) if pk is not None else Organisation.objects.filter(code=code or "")
+    organisation = query.first()
+    if organisation is None or not can(actor, Perm.PLANS_VIEW, organisation):
+        raise NotFound("Organisation not found")
+    return organisation
 
 
 def committee_members(*, committee: SteeringCommittee, current_only: bool = False) -> list[CommitteeMember]:
