@@ -1,6 +1,6 @@
 """Tasks that may describe the same work (trùng lặp nhiệm vụ): /api/v1/plans/overlaps.
 
-A pair is listed only to someone who may see both of its tasks (selectors_overlap); scanning and deciding
+A pair is listed only to someone who may see both of its tasks (selectors/overlap.py); scanning and deciding
 need plans.manage, checked by `egov.plans.services.overlap`.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CommitteeRole(models.TextChoices):
@@ -121,9 +122,10 @@ class MembershipChange(models.Model):
     """Lịch sử thay đổi thành viên — who joined, changed role or left, when, and by which decision."""
 
     class Kind(models.TextChoices):
-        JOINED = "joined", _("Bổ sung thành viên")
+        # A context of their own: the same words are buttons elsewhere ("add member", "leave").
+        JOINED = "joined", pgettext_lazy("lịch sử thành viên", "Bổ sung thành viên")
         CHANGED = "changed", _("Thay đổi chức danh, nhiệm vụ")
-        LEFT = "left", _("Thôi tham gia")
+        LEFT = "left", pgettext_lazy("lịch sử thành viên", "Thôi tham gia")
 
     committee = models.ForeignKey(SteeringCommittee, on_delete=models.CASCADE, related_name="membership_changes")
     member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="changes")

@@ -48,3 +48,16 @@ def test_index_offers_the_rollup_that_fits(login, people, who, label):
     assert response.context["rollup_label"] == label
     html = response.content.decode()
     assert (f'href="{reverse("plans:rollup")}"' in html) is bool(label)
+
+
+def test_deadlines_read_in_the_readers_language(client, login, tree):
+    _plan, tasks = issued_plan(tree)
+    leader = make_person("hai", tree["bvh"], "deputy_leader")
+    url = reverse("plans:task_detail", args=[tasks["portal"].pk])
+    page = login(leader).get(url).content.decode()
+    assert '<dd class="govuk-summary-list__value" id="deadline">Tháng 9/2019<br>' in page
+    client.cookies["egov_language"] = "en"
+    page = client.get(url).content.decode()
+    assert '<dd class="govuk-summary-list__value" id="deadline">Month 9/2019<br>' in page
+    recurring = client.get(reverse("plans:task_detail", args=[tasks["recurring"].pk])).content.decode()
+    assert "Recurring, until 2025" in recurring
