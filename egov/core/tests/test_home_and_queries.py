@@ -123,3 +123,16 @@ def test_organisation_detail_query_count_is_flat(client, tree, people):
     small = _queries(client, people["nd_admin"], url)
     _grow(tree, 10, 30)
     assert _queries(client, people["nd_admin"], url) == small
+
+
+def test_a_request_in_english_leaves_the_thread_in_its_language(client, tree, people):
+    from django.utils import translation
+
+    before = translation.get_language()
+    client.cookies["egov_language"] = "en"
+    response = _get(client, people["nd_clerk"], "/")
+    assert response.headers["Content-Language"] == "en"
+    assert "Hello, Người dùng nd.clerk" in response.content.decode()
+    # Services called afterwards on this thread (a job, the next request) speak the platform's language again.
+    assert translation.get_language() == before
+    assert translation.gettext("Trang chủ") == "Trang chủ"
