@@ -89,7 +89,7 @@ def cmd_demo(args) -> int:
     print(
         f"Plans demo: {added['plan_organisations']} organisations, {added['plan_accounts']} accounts, "
         f"{added['committees']} steering committees, {added['plans']} plans, {added['tasks']} tasks and "
-        f"{added['meetings']} review meetings added."
+        f"{added['meetings']} review meeting{'' if added['meetings'] == 1 else 's'} added."
     )
     print(
         f"\nOpen http://127.0.0.1:{args.port}/ and sign in with one of these accounts "
