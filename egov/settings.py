@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "egov.calendar",
     "egov.notifications",
     "egov.plans",
+    "egov.documents",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,19 @@ EGOV_SITE_NAME = env.str("SITE_NAME", "Chính quyền điện tử")
 EGOV_SOURCE_URL = env.str("SOURCE_URL")
 EGOV_DEFAULT_OFFICE_HOURS = env.str("OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 EGOV_API_PAGE_SIZE_MAX = 500
+
+# --- Official documents -------------------------------------------------------------------------------
+# Largest main file or appendix accepted (bytes); Decree 30 copies are colour PDFs at 200 dpi or more.
+EGOV_DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Keys, certificates and the demo CA made by `egov pki init` (docs/signatures.md).
+EGOV_PKI_DIR = env.path("PKI_DIR", DATA_DIR / "pki")
+# Folder of PEM/DER root and intermediate certificates trusted when validating signed PDFs;
+# empty means the demo CA in EGOV_PKI_DIR only.
+EGOV_TRUST_STORE = env.str("TRUST_STORE")
+# Optional RFC 3161 time-stamping authority added to every signature.
+EGOV_TSA_URL = env.str("TSA_URL")
+# PKCS#11 library of the hardware tokens (e.g. a USB token's .so, or SoftHSM2's) for signing on a token.
+EGOV_PKCS11_MODULE = env.str("PKCS11_MODULE")
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_FORMAT = env.choice("LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")

@@ -21,6 +21,13 @@ class Perm(models.TextChoices):
     PLANS_REPORT = "plans.report", _("Báo cáo tiến độ đầu việc của đơn vị")
     PLANS_CONFIRM = "plans.confirm", _("Xác nhận hoàn thành, điều chỉnh thời hạn đầu việc")
     PLANS_URGE = "plans.urge", _("Đôn đốc thực hiện đầu việc")
+    DOCS_VIEW_ALL = "documents.view_all", _("Xem mọi văn bản không mật của cơ quan")
+    DOCS_DRAFT = "documents.draft", _("Soạn thảo văn bản, lập hồ sơ")
+    DOCS_REVIEW = "documents.review", _("Duyệt dự thảo của đơn vị")
+    DOCS_APPROVE = "documents.approve", _("Phê duyệt, ký, thu hồi văn bản")
+    DOCS_REGISTER = "documents.register", _("Vào sổ, cấp số, phát hành văn bản; quản lý danh mục hồ sơ")
+    DOCS_ASSIGN = "documents.assign", _("Phân công giải quyết văn bản đến")
+    DOCS_GRANT = "documents.grant", _("Cấp, thu hồi, xác nhận quyền truy cập văn bản")
 
 
 class Role(models.TextChoices):
@@ -35,10 +42,19 @@ class Role(models.TextChoices):
     APPLICANT = "applicant", _("Người nộp hồ sơ (công dân, doanh nghiệp)")
 
 
-_STAFF_BASE = {Perm.ORG_VIEW, Perm.PEOPLE_VIEW, Perm.PLANS_VIEW}
+_STAFF_BASE = {Perm.ORG_VIEW, Perm.PEOPLE_VIEW, Perm.PLANS_VIEW, Perm.DOCS_DRAFT}
 # Units carry out plan tasks: any official of the unit may report its progress.
 _UNIT_WORK = {Perm.PLANS_REPORT}
-_LEADERSHIP = {Perm.PLANS_REPORT, Perm.PLANS_CONFIRM, Perm.PLANS_URGE}
+_LEADERSHIP = {
+    Perm.PLANS_REPORT,
+    Perm.PLANS_CONFIRM,
+    Perm.PLANS_URGE,
+    Perm.DOCS_VIEW_ALL,
+    Perm.DOCS_REVIEW,
+    Perm.DOCS_APPROVE,
+    Perm.DOCS_ASSIGN,
+    Perm.DOCS_GRANT,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
@@ -55,7 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.LEADER: frozenset(_STAFF_BASE | _LEADERSHIP | {Perm.AUDIT_VIEW}),
     Role.DEPUTY_LEADER: frozenset(_STAFF_BASE | _LEADERSHIP),
-    Role.CLERK: frozenset(_STAFF_BASE | _UNIT_WORK),
+    Role.CLERK: frozenset(_STAFF_BASE | _UNIT_WORK | {Perm.DOCS_VIEW_ALL, Perm.DOCS_REGISTER}),
     Role.SPECIALIST: frozenset(_STAFF_BASE | _UNIT_WORK),
     Role.ONE_STOP_OFFICER: frozenset(_STAFF_BASE),
     Role.PLAN_SECRETARY: frozenset(_STAFF_BASE | {Perm.PLANS_MANAGE, Perm.PLANS_URGE}),
@@ -74,4 +90,6 @@ API_KEY_SCOPES = (
     Perm.PLANS_VIEW,
     Perm.PLANS_MANAGE,
     Perm.PLANS_REPORT,
+    Perm.DOCS_VIEW_ALL,
+    Perm.DOCS_REGISTER,
 )
