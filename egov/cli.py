@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
@@ -217,6 +218,143 @@ def cmd_audit_verify(args) -> int:
     return 1
 
 
+def _pki_dir(args) -> Path:
+    from django.conf import settings
+
+    return Path(args.dir) if args.dir else Path(settings.EGOV_PKI_DIR)
+
+
+def _pki_or_exit(args):
+    from egov.documents.signing.pki import load_demo_pki
+
+    pki = load_demo_pki(_pki_dir(args))
+    if pki is None:
+        print(f"No demo PKI in {_pki_dir(args)}: run `egov pki init` first.", file=sys.stderr)
+    return pki
+
+
+def _fingerprint(cert) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+def cmd_pki_init(args) -> int:
+    _setup("development")
+    from egov.documents.signing.pki import init_demo_pki, load_demo_pki
+
+    directory = _pki_dir(args)
+    existed = load_demo_pki(directory) is not None
+    pki = init_demo_pki(directory, force=args.force)
+    state = "replaced" if existed and args.force else "kept (use --force to replace it)" if existed else "created"
+    print(f"Demo PKI in {directory}: {state}.")
+    print(f"  root CA     {pki.root_cert_path}  SHA-256 {_fingerprint(pki.root_cert)}")
+    print(f"  signing CA  {pki.ca_cert_path}")
+    print(f"  TSA         {directory / 'ca' / 'tsa.pem'}")
+    print("Signatures made with demo certificates validate here because the demo root is trusted next to")
+    print("EGOV_TRUST_STORE. A production installation uses certificates of a licensed CA instead.")
+    return 0
+
+
+def _print_credential(credential) -> None:
+    print(f"  PKCS#12     {credential.p12_path}")
+    print(f"  certificate {credential.cert_path}")
+    print(f"  subject     {credential.certificate.subject.rfc4514_string()}")
+
+
+def cmd_pki_issue_person(args) -> int:
+    _setup("development")
+    from egov.documents.signing.pki import issue_person_certificate
+
+    pki = _pki_or_exit(args)
+    if pki is None:
+        return 2
+    credential = issue_person_certificate(
+        pki,
+        full_name=args.full_name,
+        email=args.email,
+        organisation_name=args.organisation_name,
+        organisation_code=args.organisation_code,
+        position=args.position,
+        username=args.username or "",
+        valid_days=args.days,
+        passphrase=os.environ.get("EGOV_PKI_PASSPHRASE") or "egov-demo",
+    )
+    print(f"Certificate issued to {credential.common_name}:")
+    _print_credential(credential)
+    return 0
+
+
+def cmd_pki_issue_organisation(args) -> int:
+    _setup("development")
+    from egov.documents.signing.pki import issue_organisation_certificate
+
+    pki = _pki_or_exit(args)
+    if pki is None:
+        return 2
+    credential = issue_organisation_certificate(
+        pki,
+        organisation_name=args.organisation_name,
+        organisation_code=args.organisation_code,
+        valid_days=args.days,
+        passphrase=os.environ.get("EGOV_PKI_PASSPHRASE") or "egov-demo",
+    )
+    print(f"Organisation certificate issued to {credential.common_name}:")
+    _print_credential(credential)
+    return 0
+
+
+def cmd_pki_softhsm_import(args) -> int:
+    _setup("development")
+    from egov.core.errors import DomainError
+    from egov.documents.signing.pkcs11 import softhsm_import, write_softhsm_conf
+
+    pki = _pki_or_exit(args)
+    if pki is None:
+        return 2
+    credential = pki.credential(args.holder, os.environ.get("EGOV_PKI_PASSPHRASE") or "egov-demo")
+    if credential is None:
+        print(f"No credential {args.holder!r} in {pki.holders_dir}.", file=sys.stderr)
+        return 2
+    pin = os.environ.get("EGOV_TOKEN_PIN") or getpass.getpass("Token PIN: ")
+    conf = None
+    if args.softhsm_dir:
+        conf = Path(args.softhsm_dir) / "softhsm2.conf"
+        if not conf.is_file():
+            conf = write_softhsm_conf(Path(args.softhsm_dir))
+    try:
+        key = softhsm_import(
+            credential,
+            token_label=args.token_label,
+            pin=pin,
+            key_label=args.key_label,
+            module_path=args.module,
+            conf=conf,
+        )
+    except DomainError as exc:
+        print(f"egov pki softhsm-import: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"{credential.common_name} is on token {key.token_label!r} as key {key.key_label!r} ({key.module_path}).")
+    print(f"Sign with: EGOV_PKCS11_MODULE={key.module_path}, token {key.token_label!r}, key {key.key_label!r}.")
+    if conf:
+        print(f"The signing process needs SOFTHSM2_CONF={conf} in its environment.")
+    return 0
+
+
+def cmd_pki_serve_tsa(args) -> int:
+    _setup("development")
+    from egov.documents.signing.tsa import DemoTimeStampServer
+
+    pki = _pki_or_exit(args)
+    if pki is None:
+        return 2
+    server = DemoTimeStampServer(pki, host=args.host, port=args.port)
+    print(f"Demo time-stamping authority at {server.url} (set EGOV_TSA_URL to it); Ctrl-C stops it.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
 def _worker_id() -> str:
     import socket
 
@@ -376,6 +514,47 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="audit trail tools")
     audit_sub = p.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("pki", help="demo certification authority, certificates and tokens (docs/signatures.md)")
+    pki_sub = p.add_subparsers(dest="pki_command", required=True)
+    dir_help = "PKI folder (default EGOV_PKI_DIR)"
+    q = pki_sub.add_parser("init", help="create the demo root CA, signing CA and time-stamping authority")
+    q.add_argument("--dir", help=dir_help)
+    q.add_argument("--force", action="store_true", help="replace an existing demo PKI")
+    q.set_defaults(func=cmd_pki_init)
+    q = pki_sub.add_parser("issue-person", help="issue a person's signing certificate (PKCS#12 in holders/)")
+    q.add_argument("--dir", help=dir_help)
+    q.add_argument("--full-name", required=True)
+    q.add_argument("--email", required=True)
+    q.add_argument("--organisation-name", required=True)
+    q.add_argument("--organisation-code", required=True)
+    q.add_argument("--position", required=True)
+    q.add_argument("--username", help="file name (default: the e-mail address before @)")
+    q.add_argument("--days", type=int, default=3 * 365)
+    q.set_defaults(func=cmd_pki_issue_person)
+    q = pki_sub.add_parser("issue-organisation", help="issue an organisation's (seal) certificate")
+    q.add_argument("--dir", help=dir_help)
+    q.add_argument("--organisation-name", required=True)
+    q.add_argument("--organisation-code", required=True)
+    q.add_argument("--days", type=int, default=3 * 365)
+    q.set_defaults(func=cmd_pki_issue_organisation)
+    q = pki_sub.add_parser(
+        "softhsm-import", help="put a demo credential on a SoftHSM2 token (PIN from EGOV_TOKEN_PIN or prompted)"
+    )
+    q.add_argument("holder", help="credential file name in holders/ without .p12, e.g. org-000.00.00.h40")
+    q.add_argument("--dir", help=dir_help)
+    q.add_argument("--token-label", required=True)
+    q.add_argument("--key-label", help="label of the key on the token (default: the holder's file name)")
+    q.add_argument("--module", help="PKCS#11 library (default: SoftHSM2's, found on this machine)")
+    q.add_argument(
+        "--softhsm-dir", help="keep SoftHSM2's configuration and tokens in this folder (default: SOFTHSM2_CONF)"
+    )
+    q.set_defaults(func=cmd_pki_softhsm_import)
+    q = pki_sub.add_parser("serve-tsa", help="serve the demo time-stamping authority (RFC 3161) over HTTP")
+    q.add_argument("--dir", help=dir_help)
+    q.add_argument("--host", default="127.0.0.1")
+    q.add_argument("--port", type=int, default=3161)
+    q.set_defaults(func=cmd_pki_serve_tsa)
 
     p = sub.add_parser(
         "worker", help="run background jobs and the daily reminders / weekly digest (EGOV_TASKS_BACKEND)"

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 RUNTIME_PACKAGES=(python3-venv fonts-noto-core poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0)
-TEST_PACKAGES=(chromium fonts-noto-core poppler-utils gettext)
+TEST_PACKAGES=(chromium fonts-noto-core poppler-utils gettext softhsm2)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

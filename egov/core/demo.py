@@ -100,12 +100,19 @@ def add_accounts(actor: Actor, accounts: tuple[DemoAccount, ...]) -> int:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(parts: tuple[str, ...] = ("plans", "documents")) -> dict[str, int]:
     actor = Actor.system("egov demo")
     report = import_organisations(actor=actor, data=_missing_rows())
     if not report.ok:
         raise RuntimeError(f"demo organisations failed to load: {report.as_dict()['errors']}")
     added = add_accounts(actor, ACCOUNTS)
-    from egov.plans.demo import load_plans_demo  # imported here: egov.plans.demo builds on this module
+    # Imported here: the apps' demo modules build on this one.
+    from egov.documents.demo import load_documents_demo
+    from egov.plans.demo import load_plans_demo
 
-    return {"organisations": report.created, "accounts": added, **load_plans_demo(actor=actor)}
+    counts = {"organisations": report.created, "accounts": added}
+    if "plans" in parts:
+        counts.update(load_plans_demo(actor=actor))
+    if "documents" in parts:
+        counts.update(load_documents_demo(actor=actor))
+    return counts

@@ -29,19 +29,23 @@ def _paths_q(paths: tuple[str, ...] | None, field: str) -> Q:
     return Q(*[Q(**{f"{field}__startswith": p}) for p in paths], _connector=Q.OR)
 
 
-def member_org_ids(actor: Actor) -> list[int]:
-    """Organisations (units) the person belongs to today."""
-    user = actor.user
-    if user is None or not user.is_authenticated:
-        return []
+def member_orgs(actor: Actor):
+    """A subquery of the organisations (units) the person belongs to today."""
     from egov.accounts.models import Membership
 
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        return Membership.objects.none().values("organisation_id")
     today = timezone.localdate()
-    return list(
+    return (
         Membership.objects.filter(user=user)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .values_list("organisation_id", flat=True)
+        .values("organisation_id")
     )
+
+
+def member_org_ids(actor: Actor) -> list[int]:
+    return [row["organisation_id"] for row in member_orgs(actor)]
 
 
 def visible_q(actor: Actor) -> Q:
@@ -56,9 +60,8 @@ def visible_q(actor: Actor) -> Q:
     q = not_secret & _paths_q(view_all, "organisation__path") if view_all != () else Q(pk__in=[])
     if user is None:
         return q
-    units = member_org_ids(actor)
     assigned = Assignment.objects.filter(document=OuterRef("pk")).filter(
-        Q(person=user) | Q(unit_id__in=units) if units else Q(person=user)
+        Q(person=user) | Q(unit_id__in=member_orgs(actor))
     )
     q |= not_secret & Exists(assigned)
     q |= not_secret & (Q(created_by=user) | Q(signer=user))

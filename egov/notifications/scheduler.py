@@ -52,6 +52,15 @@ def due_runs(now: dt.datetime) -> list[DueRun]:
                 "plans.weekly_digest", week_start.isoformat(), "egov.plans.tasks.weekly_digest", (today.isoformat(),)
             )
         )
+        # Files (hồ sơ) due for the archive within 30 days: their creators and clerks are told once.
+        runs.append(
+            DueRun(
+                "documents.archive_notices",
+                today.isoformat(),
+                "egov.documents.archive.daily_archive_notices",
+                (today.isoformat(),),
+            )
+        )
     if mail.retryable_ids(now=now):
         minutes = settings.EGOV_EMAIL_RETRY_MINUTES
         slot = int(now.timestamp() // (60 * minutes))

@@ -175,7 +175,7 @@ def document_assign(*, actor: Actor, document: Document, values: dict) -> list[A
         data={"assignments": [r.pk for r in rows], "due_on": due_on.isoformat() if due_on else None},
     )
     update_sender(document, DeliveryState.HANDLING, actor=actor)
-    transaction.on_commit(lambda: _notify(document, rows))
+    _notify(document, rows)
     return rows
 
 
@@ -245,7 +245,7 @@ def assignment_forward(*, actor: Actor, assignment: Assignment, values: dict) ->
         scope_org=document.organisation,
         after={"parent": row.pk, "unit": child.unit_id, "person": child.person_id},
     )
-    transaction.on_commit(lambda: _notify(document, [child]))
+    _notify(document, [child])
     return child
 
 

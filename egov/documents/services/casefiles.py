@@ -232,9 +232,10 @@ def casefile_update(*, actor: Actor, case_file: CaseFile, values: dict) -> CaseF
     _check_code_free(case_file.organisation, fields, errors, exclude_pk=case_file.pk)
     errors.raise_if_any()
     before = snapshot(case_file, AUDITED_FIELDS)
+    due_before = case_file.archive_due_on
     for name, value in fields.items():
         setattr(case_file, name, value)
-    if case_file.archive_due_on != before["archive_due_on"]:
+    if case_file.archive_due_on != due_before:
         case_file.archive_notice_sent_at = None  # a new due date deserves its own notice
     case_file.save()
     after = snapshot(case_file, AUDITED_FIELDS)
@@ -364,9 +365,7 @@ def casefile_remove_document(*, actor: Actor, case_file: CaseFile, document: Doc
     ordinal = item.ordinal
     item.delete()
     _renumber(case_file)
-    common.event(
-        document, "casefile.removed", actor=actor, note=case_file.file_code, data={"case_file": case_file.pk}
-    )
+    common.event(document, "casefile.removed", actor=actor, note=case_file.file_code, data={"case_file": case_file.pk})
     audit_record(
         actor=actor,
         action="documents.casefile.remove_document",

@@ -107,7 +107,7 @@ def receive_from_platform(source: Document, organisation: Organisation, *, actor
         scope_org=organisation,
         after={"source": str(source.uid)},
     )
-    transaction.on_commit(lambda: _notify_new(copy))
+    _notify_new(copy)
     return copy
 
 
@@ -219,7 +219,7 @@ def _paper_fields(values: dict, errors: Errors) -> dict:
     fields.update(number_text="", symbol="", number=None)
     if number_symbol:
         try:
-            parsed = parse_number_symbol(number_symbol)
+            parsed = parse_number_symbol(number_symbol, type_code=fields["type_code"] or None)
         except (NotationError, ValidationFailed) as exc:
             errors.add("number_symbol", getattr(exc, "message", str(exc)))
         else:
@@ -249,6 +249,23 @@ def _received_at(values: dict, errors: Errors) -> dt.datetime:
     return now if day == timezone.localdate(now) else timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
 
 
+def _secret_readers(values: dict, organisation: Organisation, errors: Errors) -> list:
+    """A secret document goes to named leaders (grant_to): nobody else learns it exists."""
+    from egov.accounts.models import User
+    from egov.accounts.permissions import can
+
+    people = []
+    for raw in values.get("grant_to") or []:
+        person = User.objects.filter(pk=raw, is_active=True).first() if str(raw).isdigit() else None
+        if person is None or not can(Actor(user=person), Perm.DOCS_ASSIGN, organisation):
+            errors.add("grant_to", _("Văn bản mật chỉ chuyển cho lãnh đạo của %(org)s.") % {"org": organisation.name})
+            continue
+        people.append(person)
+    if not people:
+        errors.add("grant_to", _("Chọn lãnh đạo nhận văn bản mật."))
+    return people
+
+
 @transaction.atomic
 def document_register_paper(
     *,
@@ -269,6 +286,7 @@ def document_register_paper(
     errors = Errors()
     fields = _paper_fields(values, errors)
     received_at = _received_at(values, errors)
+    readers = _secret_readers(values, organisation, errors) if fields.get("secrecy") != "none" else []
     main = read_upload(main_file, "main_file", errors) if main_file is not None else None
     extra = [read_upload(f, f"appendices.{i}", errors) for i, f in enumerate(appendices)]
     if fields.get("issued_on") and timezone.localdate(received_at) < fields["issued_on"]:
@@ -323,6 +341,8 @@ def document_register_paper(
         from egov.documents.services.access import grant_implicitly
 
         grant_implicitly(document, acting_user(actor), actor=actor, reason=_("Văn thư vào sổ văn bản mật"))
+        for person in readers:
+            grant_implicitly(document, person, actor=actor, reason=_("Văn thư chuyển văn bản mật để xử lý"))
     common.event(document, "arrived", actor=actor, note=_("Văn bản giấy"))
     audit_record(
         actor=actor,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +15,23 @@ from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.core.validation import acting_user
 from egov.documents.models import DeliveryState, Document, FileRole, FileStage, OutgoingState
 from egov.documents.permissions import require_at, require_see
+from egov.documents.rules.notation import format_number, format_symbol
 from egov.documents.services import checks, common, dispatch, keys
-from egov.documents.services.numbering import format_number, take_number
+from egov.documents.services.numbering import take_number
 from egov.documents.services.outgoing import ensure_outgoing
+
+
+@contextmanager
+def _pin_field():
+    """A wrong PIN or passphrase is an error of the PIN field, shown next to it."""
+    from egov.documents.signing.keys import SigningFailed
+
+    try:
+        yield
+    except SigningFailed as exc:
+        if exc.code in ("wrong_passphrase", "wrong_pin", "pin_locked"):
+            raise ValidationFailed({"pin": [exc.message]}) from None
+        raise
 
 
 def _lock(document: Document) -> Document:
@@ -45,15 +61,17 @@ def document_sign(*, actor: Actor, document: Document, pin: str) -> Document:
     main = common.current_files(document, FileRole.MAIN)
     if not main:
         raise ValidationFailed({"main_file": [_("Văn bản chưa có tệp văn bản chính (PDF).")]})
-    _format_errors_block(checks.run(document, stage="before_signing", reports=(None, ())))
+    _format_errors_block(checks.run(document, stage="before_signing"))
     key = keys.active_key(person=user)
-    signed = sign_as_signer(
-        common.read_file(main[0]),
-        key=keys.signer_spec(key, pin),
-        signature_image=keys.key_image(key, person=user),
-        reason=_("Ký ban hành văn bản"),
-        location=document.place,
-    )
+    with _pin_field():
+        signed = sign_as_signer(
+            common.read_file(main[0]),
+            key=keys.signer_spec(key, pin),
+            signature_image=keys.key_image(key, person=user),
+            reason=_("Ký ban hành văn bản"),
+            location=document.place,
+            anchor=document.signer_name or None,
+        )
     common.store_file(
         document,
         signed,
@@ -80,14 +98,14 @@ def build_symbol(document: Document, year: int) -> str:
     rule = type_by_code(document.type_code, document.issued_on)
     abbreviation = rule.abbreviation if rule else ""
     if abbreviation:
-        symbol = f"{abbreviation}-{issuer.abbreviation}"
+        symbol = format_symbol(type_abbreviation=abbreviation, issuer_abbreviation=issuer.abbreviation)
     else:
         unit = document.drafting_unit
         if unit is None or not unit.abbreviation:
             raise ValidationFailed(
                 {"drafting_unit": [_("Công văn cần đơn vị soạn thảo có chữ viết tắt để ghi ký hiệu (ví dụ UBND-VP).")]}
             )
-        symbol = f"{issuer.abbreviation}-{unit.abbreviation}"
+        symbol = format_symbol(issuer_abbreviation=issuer.abbreviation, unit_abbreviation=unit.abbreviation)
     if document.legal_normative:
         symbol = f"{year}/{symbol}"
     return symbol
@@ -102,7 +120,7 @@ def series_of(document: Document) -> str:
 @transaction.atomic
 def document_issue(*, actor: Actor, document: Document, pin: str) -> Document:
     """Cấp số, ký số của cơ quan, vào sổ văn bản đi and dispatch — all or nothing, so numbers have no gaps."""
-    from egov.documents.signing.sign import sign_appendix, sign_as_organisation_seal
+    from egov.documents.signing.sign import sign_appendix, sign_as_organisation_seal, sign_number
 
     document = _lock(document)
     ensure_outgoing(document)
@@ -126,17 +144,14 @@ def document_issue(*, actor: Actor, document: Document, pin: str) -> Document:
     document.number = take_number(organisation=organisation, year=today.year, series=document.series)
     document.number_text = format_number(document.number)
     document.symbol = symbol
-    stamp = _("Số: %(ns)s\nNgày %(at)s") % {
-        "ns": document.number_symbol,
-        "at": timezone.localtime(now).isoformat(timespec="seconds"),
-    }
     main = common.current_files(document, FileRole.MAIN)
-    sealed = sign_as_organisation_seal(
-        common.read_file(main[0]),
-        key=spec,
-        seal_image=keys.key_image(key, organisation=organisation),
-        stamp_text=stamp,
-    )
+    with _pin_field():
+        sealed = sign_as_organisation_seal(
+            common.read_file(main[0]),
+            key=spec,
+            seal_image=keys.key_image(key, organisation=organisation),
+        )
+        sealed = sign_number(sealed, key=spec, number_symbol=document.number_symbol, signed_at=now)
     common.store_file(
         document,
         sealed,

@@ -30,8 +30,3 @@ def take_number(*, organisation, year: int, series: str) -> int:
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number
-
-
-def format_number(number: int) -> str:
-    """Arabic digits, zero-padded below 10 (Appendix I: 01, 02 … 09, 10)."""
-    return f"{number:02d}"

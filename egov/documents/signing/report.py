@@ -29,7 +29,8 @@ class SignatureFacts:
     timestamped: bool
     # The signature covers the whole file as it is now.
     covers_whole_file: bool
-    # Changes made after this signature, in words ("none", "form filling", "annotations", "other").
+    # Changes made after this signature, in words: "none", "signatures" (only later signatures were added),
+    # "validation data" (PAdES-LTA updates), "form filling", "annotations", "other".
     modification_level: str
     certificate_not_after: dt.datetime | None = None
 

@@ -40,7 +40,7 @@ PORTAL = (
 
 @pytest.fixture
 def demo():
-    first = load_demo()
+    first = load_demo(parts=("plans",))
     return first
 
 
@@ -270,7 +270,7 @@ def test_second_load_adds_nothing_and_keeps_edits(demo):
     portal = plan.tasks.get(title=PORTAL)
     services.task_update(actor=SYSTEM, task=portal, values={"product": "Cổng dịch vụ công (đã sửa)"})
     before = snapshot()
-    second = load_demo()
+    second = load_demo(parts=("plans",))
     assert second == {
         "organisations": 0,
         "accounts": 0,

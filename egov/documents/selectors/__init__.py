@@ -1,0 +1,1 @@
+"""Reads scoped to what the actor may see."""
