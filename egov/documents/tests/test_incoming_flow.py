@@ -101,7 +101,11 @@ def test_leader_assigns_specialist_completes(agency):
         actor=actor(agency.unit_head), assignment=lead, values={"to": f"person:{agency.specialist.pk}"}
     )
     work = my_work(actor(agency.specialist))
-    assert [(w.assignment.pk, w.overdue, w.due_soon) for w in work][0][0] in {lead.pk, child.pk}
+    # The unit's assignment and the specialist's own, same deadline (not due soon: 3 working days away).
+    assert [(w.assignment.pk, w.overdue, w.due_soon) for w in work] == [
+        (lead.pk, False, False),
+        (child.pk, False, False),
+    ]
     assignment_start(actor=actor(agency.specialist), assignment=child)
     assignment_complete(actor=actor(agency.specialist), assignment=child, result="Đã dự thảo công văn trả lời")
     document.refresh_from_db()
@@ -172,11 +176,15 @@ def test_overdue_and_due_soon_lists_and_urge(agency):
     Document.objects.filter(pk=overdue.pk).update(handling_due_on=yesterday)
     Assignment.objects.filter(document=overdue).update(due_on=yesterday)
     Document.objects.filter(pk=soon.pk).update(handling_due_on=timezone.localdate())
+    Assignment.objects.filter(document=soon).update(due_on=timezone.localdate())
     lists = deadline_lists(actor(agency.director), agency.org)
     assert [d.pk for d in lists["overdue"]] == [overdue.pk]
     assert [d.pk for d in lists["due_soon"]] == [soon.pk]
     work = my_work(actor(agency.specialist))
-    assert [(w.assignment.document_id, w.overdue) for w in work][0] == (overdue.pk, True)
+    assert [(w.assignment.document_id, w.overdue, w.due_soon) for w in work] == [
+        (overdue.pk, True, False),
+        (soon.pk, False, True),
+    ]
     told = document_urge(actor=actor(agency.director), document=overdue, message="Đề nghị khẩn trương")
     assert told == 1
     urge = Notification.objects.filter(user=agency.specialist, topic="documents.urge").get()
