@@ -69,6 +69,7 @@ def _register_routers() -> None:
     from egov.audit.api import router as audit_router
     from egov.calendar.api import router as calendar_router
     from egov.core.api import router as core_router
+    from egov.documents.api import router as documents_router
     from egov.organisations.api import router as organisations_router
     from egov.plans.api import router as plans_router
 
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/plans", plans_router)
+    api.add_router("/documents", documents_router)
 
 
 _register_routers()

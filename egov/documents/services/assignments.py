@@ -42,7 +42,7 @@ def _resolve(items, role: str, field: str, document: Document, errors: Errors) -
     root = document.organisation
     found: list[Target] = []
     for index, item in enumerate(items or []):
-        key = f"{field}.{index}" if field != "lead" else field
+        key = field if field in ("lead", "to") else f"{field}.{index}"
         if isinstance(item, dict):
             kind, raw = ("unit", item.get("unit")) if item.get("unit") else ("person", item.get("person"))
         else:

@@ -43,6 +43,7 @@ def transition(document: Document, to: str, *, actor: Actor, note: str = "", dat
     document.state = to
     document.save(update_fields=["state", "updated_at"])
     event(document, f"state.{to}", actor=actor, note=note, data={"from": before, "to": to, **(data or {})})
+    reindex(document)
     audit_record(
         actor=actor,
         action=f"documents.{document.direction}.{to}",
@@ -100,6 +101,7 @@ def store_file(
     if previous:
         DocumentFile.objects.filter(pk__in=[f.pk for f in previous]).update(is_current=False)
     DocumentText.objects.update_or_create(document=document, defaults={"needs_extraction": True})
+    reindex(document)
     return row
 
 
@@ -138,3 +140,10 @@ def require_not_frozen(document: Document) -> None:
 
 def lengths_error(field: str, value: str, limit: int) -> ValidationFailed:
     return ValidationFailed({field: [_("Tối đa %(n)d ký tự (đang có %(m)d).") % {"n": limit, "m": len(value)}]})
+
+
+def reindex(document: Document) -> None:
+    """Keep the search index in step with the metadata; PDF text is extracted after commit, in the background."""
+    from egov.documents.search.indexing import schedule_reindex
+
+    schedule_reindex(document)

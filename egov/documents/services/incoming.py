@@ -13,7 +13,7 @@ from egov.accounts.actor import Actor
 from egov.accounts.roles import Perm
 from egov.audit.services import audit_record
 from egov.core.errors import Conflict, ValidationFailed
-from egov.core.text import clean
+from egov.core.text import clean, fold
 from egov.core.validation import Errors, acting_user, text
 from egov.documents.models import (
     Channel,
@@ -124,16 +124,24 @@ def duplicates_of(
     q = Q(pk__in=[])
     if source_uid:
         q |= Q(source_uid=source_uid)
+    same_number = Q(pk__in=[])
     if number_symbol and "/" in number_symbol:
         number_text, symbol = number_symbol.split("/", 1)
-        issuer_q = Q(issuer_code=issuer_code) if issuer_code else Q(issuer_name__iexact=issuer_name)
-        q |= Q(number_text=number_text, symbol=symbol) & issuer_q
-    qs = Document.objects.filter(
-        q, organisation=organisation, direction=Direction.INCOMING, arrival_number__isnull=False
+        same_number = Q(number_text=number_text, symbol=symbol)
+    base = Document.objects.filter(
+        organisation=organisation, direction=Direction.INCOMING, arrival_number__isnull=False
     )
     if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return list(qs.order_by("pk")[:10])
+        base = base.exclude(pk=exclude_pk)
+    found = {d.pk: d for d in base.filter(q)[:10]}
+    # The issuer is compared folded (case and diacritics), in Python: SQLite's LIKE folds only ASCII.
+    wanted = fold(clean(issuer_name))
+    for candidate in base.filter(same_number).order_by("pk")[:50]:
+        if (issuer_code and candidate.issuer_code == issuer_code) or (
+            wanted and fold(clean(candidate.issuer_name)) == wanted
+        ):
+            found.setdefault(candidate.pk, candidate)
+    return sorted(found.values(), key=lambda d: d.pk)[:10]
 
 
 def _duplicate_conflict(found: list[Document]) -> Conflict:
@@ -337,10 +345,11 @@ def document_register_paper(
             position=position,
         )
     DocumentText.objects.get_or_create(document=document)
-    if document.is_secret and acting_user(actor) is not None:
+    if document.is_secret:
         from egov.documents.services.access import grant_implicitly
 
-        grant_implicitly(document, acting_user(actor), actor=actor, reason=_("Văn thư vào sổ văn bản mật"))
+        if acting_user(actor) is not None:
+            grant_implicitly(document, acting_user(actor), actor=actor, reason=_("Văn thư vào sổ văn bản mật"))
         for person in readers:
             grant_implicitly(document, person, actor=actor, reason=_("Văn thư chuyển văn bản mật để xử lý"))
     common.event(document, "arrived", actor=actor, note=_("Văn bản giấy"))

@@ -121,6 +121,7 @@ def document_create_draft(
 
         grant_implicitly(document, acting_user(actor), actor=actor, reason=_("Người soạn thảo văn bản mật"))
     common.event(document, "created", actor=actor)
+    common.reindex(document)
     audit_record(
         actor=actor,
         action="documents.outgoing.create",
@@ -179,6 +180,7 @@ def document_update_draft(*, actor: Actor, document: Document, values: dict) -> 
     document.save()
     recipients.replace(document, wanted)
     common.event(document, "updated", actor=actor)
+    common.reindex(document)
     audit_record(
         actor=actor,
         action="documents.outgoing.update",

@@ -199,3 +199,11 @@ def test_specialist_of_another_unit_does_not_see_the_document(agency):
         document_get(actor(agency.other_specialist), document.pk)
     with pytest.raises(NotFound):
         document_get(actor(agency.outsider), document.pk)
+
+
+def test_duplicate_issuer_is_compared_without_case_or_diacritics(agency):
+    register(agency, issuer_code="")
+    with pytest.raises(Conflict):
+        register(agency, issuer_code="", issuer_name="ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH")
+    register(agency, issuer_code="", issuer_name="Ủy ban nhân dân tỉnh Nam Định", number_symbol="125/UBND-KT")
+    assert Document.objects.count() == 2
