@@ -7,12 +7,12 @@ from ninja import Router, Status
 
 from egov.accounts.roles import Perm
 from egov.core.errors import ValidationFailed
-from egov.documents.api.common import grant_get, grant_out, person_by_username
+from egov.documents.api.common import grant_out, person_by_username
 from egov.documents.api.schemas import GrantOut
 from egov.documents.api.schemas_in import GrantIn
 from egov.documents.models import AccessGrant
 from egov.documents.permissions import require_at
-from egov.documents.selectors.documents import document_get
+from egov.documents.selectors.documents import document_get, grant_get
 from egov.documents.services import access
 
 router = Router(tags=["documents: access"])

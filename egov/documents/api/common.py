@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
 from egov.accounts.models import User
-from egov.core.errors import NotFound, ValidationFailed
+from egov.core.errors import ValidationFailed
 from egov.documents.models import AccessGrant, Assignment, Document
-from egov.documents.selectors.documents import visible_documents
 from egov.organisations.models import Organisation
 
 
@@ -55,30 +54,6 @@ def home_organisation(actor: Actor, code: str | None, field: str = "organisation
 def document_reload(pk: int) -> Document:
     """A document the caller has just acted on, with what the detail needs joined in."""
     return Document.objects.select_related("organisation", "drafting_unit", "signer", "created_by").get(pk=pk)
-
-
-def assignment_get(actor: Actor, pk: int) -> Assignment:
-    """An assignment of a document the actor may see; anything else is "not found"."""
-    row = (
-        Assignment.objects.filter(pk=pk, document__in=visible_documents(actor))
-        .select_related("document", "unit", "person")
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("Không tìm thấy việc được giao."))
-    return row
-
-
-def grant_get(actor: Actor, pk: int) -> AccessGrant:
-    """A grant on a document the actor may see; anything else is "not found"."""
-    row = (
-        AccessGrant.objects.filter(pk=pk, document__in=visible_documents(actor))
-        .select_related("document__organisation", "person")
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("Không tìm thấy quyền truy cập."))
-    return row
 
 
 # --- output -------------------------------------------------------------------------------------------------

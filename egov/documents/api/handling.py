@@ -7,7 +7,6 @@ from ninja import Router, Status
 
 from egov.core.errors import ValidationFailed
 from egov.documents.api.common import (
-    assignment_get,
     assignment_out,
     org_by_code,
     person_by_username,
@@ -15,7 +14,7 @@ from egov.documents.api.common import (
 from egov.documents.api.schemas import AssignmentOut, UrgeOut
 from egov.documents.api.schemas_in import AssignIn, CompleteIn, ForwardIn, TargetIn, UrgeIn
 from egov.documents.models import Assignment
-from egov.documents.selectors.documents import document_get
+from egov.documents.selectors.documents import assignment_get, document_get
 from egov.documents.services import assignments
 
 router = Router(tags=["documents: handling"])
@@ -76,11 +75,7 @@ def forward(request, id: int, payload: ForwardIn):
     actor = request.actor
     row = assignment_get(actor, id)
     values = {"to": _target(payload.to, "to"), "due_on": payload.due_on, "instructions": payload.instructions}
-    try:
-        child = assignments.assignment_forward(actor=actor, assignment=row, values=values)
-    except ValidationFailed as exc:
-        # The service checks `to` as the first item of a list ("to.0"); the client sent one target, "to".
-        raise ValidationFailed({("to" if k == "to.0" else k): v for k, v in exc.errors.items()}) from None
+    child = assignments.assignment_forward(actor=actor, assignment=row, values=values)
     return Status(201, _out([child])[0])
 
 

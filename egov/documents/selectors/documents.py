@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
 from egov.accounts.permissions import scope_paths
 from egov.accounts.roles import Perm
 from egov.core.errors import NotFound
 from egov.documents.models import (
+    AccessGrant,
     Assignment,
     AssignmentRole,
     AssignmentState,
@@ -35,7 +37,7 @@ def document_get(actor: Actor, pk) -> Document:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise NotFound("Không tìm thấy văn bản.") from None
+        raise NotFound(_("Không tìm thấy văn bản.")) from None
     document = (
         visible_documents(actor)
         .select_related("organisation", "issuer", "drafting_unit", "signer", "created_by", "source")
@@ -43,8 +45,6 @@ def document_get(actor: Actor, pk) -> Document:
         .first()
     )
     if document is None:
-        from django.utils.translation import gettext as _
-
         raise NotFound(_("Không tìm thấy văn bản."))
     return document
 
@@ -200,3 +200,27 @@ def open_lead(document: Document) -> Assignment | None:
         .exclude(state=AssignmentState.FORWARDED)
         .first()
     )
+
+
+def assignment_get(actor: Actor, pk: int) -> Assignment:
+    """An assignment of a document the actor may see; anything else is "not found"."""
+    row = (
+        Assignment.objects.filter(pk=pk, document__in=visible_documents(actor))
+        .select_related("document", "unit", "person")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("Không tìm thấy việc được giao."))
+    return row
+
+
+def grant_get(actor: Actor, pk: int) -> AccessGrant:
+    """A grant on a document the actor may see; anything else is "not found"."""
+    row = (
+        AccessGrant.objects.filter(pk=pk, document__in=visible_documents(actor))
+        .select_related("document__organisation", "person")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("Không tìm thấy quyền truy cập."))
+    return row
