@@ -48,7 +48,7 @@ OUTGOING_TRANSITIONS: dict[str, frozenset[str]] = {
 INCOMING_TRANSITIONS: dict[str, frozenset[str]] = {
     IncomingState.ARRIVED: frozenset({IncomingState.REGISTERED, IncomingState.RETURNED, IncomingState.RECALLED}),
     IncomingState.REGISTERED: frozenset({IncomingState.ASSIGNED, IncomingState.COMPLETED, IncomingState.RECALLED}),
-    IncomingState.ASSIGNED: frozenset({IncomingState.COMPLETED, IncomingState.RECALLED}),
+    IncomingState.ASSIGNED: frozenset({IncomingState.ASSIGNED, IncomingState.COMPLETED, IncomingState.RECALLED}),
     IncomingState.COMPLETED: frozenset({IncomingState.ASSIGNED, IncomingState.RECALLED}),
     IncomingState.RETURNED: frozenset(),
     IncomingState.RECALLED: frozenset(),

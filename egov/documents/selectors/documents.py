@@ -138,14 +138,12 @@ class WorkItem:
     due_soon: bool
 
 
-def _flags(due_on: dt.date | None, today: dt.date) -> tuple[bool, bool]:
-    from egov.calendar.workdays import add_working_days
-
+def _flags(due_on: dt.date | None, today: dt.date, soon: dt.date) -> tuple[bool, bool]:
     if due_on is None:
         return False, False
     if due_on < today:
         return True, False
-    return False, due_on <= add_working_days(today, DUE_SOON_WORKING_DAYS)
+    return False, due_on <= soon
 
 
 def my_work(actor: Actor) -> list[WorkItem]:
@@ -162,8 +160,11 @@ def my_work(actor: Actor) -> list[WorkItem]:
         .select_related("document", "unit", "person", "assigned_by")
         .order_by("due_on", "pk")
     )
+    from egov.calendar.workdays import add_working_days
+
     today = timezone.localdate()
-    items = [WorkItem(row, *_flags(row.due_on, today)) for row in rows]
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    items = [WorkItem(row, *_flags(row.due_on, today, soon)) for row in rows]
     items.sort(key=lambda i: (not i.overdue, i.assignment.due_on or dt.date.max, i.assignment.pk))
     return items
 

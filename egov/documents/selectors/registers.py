@@ -154,6 +154,9 @@ def outgoing_queryset(actor: Actor, organisation: Organisation, flt: RegisterFil
         state__in=[OutgoingState.ISSUED, OutgoingState.RECALLED],
         issued_on__gte=flt.date_from,
         issued_on__lte=flt.date_to,
+        # Redundant with the dates, but lets PostgreSQL use the (organisation, year, series, number) index.
+        year__gte=flt.date_from.year,
+        year__lte=flt.date_to.year,
     )
     if flt.unit is not None:
         qs = qs.filter(drafting_unit__path__startswith=flt.unit.path)
@@ -171,6 +174,10 @@ def incoming_queryset(actor: Actor, organisation: Organisation, flt: RegisterFil
         arrival_number__isnull=False,
         registered_at__gte=_day_start(flt.date_from),
         registered_at__lt=_day_start(flt.date_to + dt.timedelta(days=1)),
+        # Numbers are given in the year of entry: the bound lets the (organisation, arrival_year, number)
+        # index find the page instead of reading every year's register (bench/documents_bench.py).
+        arrival_year__gte=flt.date_from.year,
+        arrival_year__lte=flt.date_to.year,
     )
     if flt.unit is not None:
         assigned = Assignment.objects.filter(document=OuterRef("pk"), unit__path__startswith=flt.unit.path)

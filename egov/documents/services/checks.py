@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from egov.accounts.actor import Actor
+from egov.accounts.roles import Perm
+from egov.audit.services import audit_record
+from egov.core.errors import InvalidTransition
 from egov.documents.models import Document, FileRole
+from egov.documents.permissions import require_at, require_see
 from egov.documents.services import common
 
 
@@ -70,3 +77,41 @@ def run(document: Document, *, stage: str, reports=None) -> list:
 
 def errors_of(findings) -> list:
     return [f for f in findings if f.severity == "error"]
+
+
+@transaction.atomic
+def document_check_format(*, actor: Actor, document: Document) -> list:
+    """Kiểm tra thể thức on request: a clerk of the organisation runs it; the findings are kept and recorded."""
+    from egov.documents.models import Direction, OutgoingState
+
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    require_see(actor, document)
+    require_at(
+        actor,
+        Perm.DOCS_REGISTER,
+        document.organisation,
+        _("Chỉ văn thư của %(org)s được kiểm tra thể thức văn bản.") % {"org": document.organisation.name},
+    )
+    if document.is_recalled and document.direction == Direction.INCOMING:
+        raise InvalidTransition(_("Văn bản đã bị nơi gửi thu hồi: tệp và nội dung đã được hủy."))
+    if document.direction == Direction.INCOMING:
+        stage = "incoming"
+    elif document.state in (OutgoingState.ISSUED, OutgoingState.RECALLED):
+        stage = "issued"
+    else:
+        stage = "before_signing"
+    findings = run(document, stage=stage)
+    common.event(
+        document,
+        "format_check",
+        actor=actor,
+        data={"stage": stage, "errors": len(errors_of(findings)), "findings": len(findings)},
+    )
+    audit_record(
+        actor=actor,
+        action="documents.format_check",
+        obj=document,
+        scope_org=document.organisation,
+        after={"stage": stage, "codes": [f.code for f in findings]},
+    )
+    return findings

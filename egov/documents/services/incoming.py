@@ -114,6 +114,7 @@ def receive_from_platform(source: Document, organisation: Organisation, *, actor
 def duplicates_of(
     *,
     organisation: Organisation,
+    actor: Actor | None = None,
     source_uid=None,
     number_symbol: str = "",
     issuer_name: str = "",
@@ -133,6 +134,11 @@ def duplicates_of(
     )
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
+    if actor is not None:
+        # A duplicate the clerk may not see (a secret document) is not named: its existence is secret too.
+        from egov.documents.permissions import visible_q
+
+        base = base.filter(visible_q(actor))
     found = {d.pk: d for d in base.filter(q)[:10]}
     # The issuer is compared folded (case and diacritics), in Python: SQLite's LIKE folds only ASCII.
     wanted = fold(clean(issuer_name))
@@ -207,6 +213,7 @@ def document_register(
     if not allow_duplicate:
         found = duplicates_of(
             organisation=document.organisation,
+            actor=actor,
             source_uid=document.source_uid,
             number_symbol=document.number_symbol,
             issuer_name=document.issuer_name,
@@ -304,6 +311,7 @@ def document_register_paper(
         number_symbol = f"{fields['number_text']}/{fields['symbol']}" if fields["symbol"] else ""
         found = duplicates_of(
             organisation=organisation,
+            actor=actor,
             number_symbol=number_symbol,
             issuer_name=fields["issuer_name"],
             issuer_code=fields["issuer_code"],

@@ -141,16 +141,19 @@ def document_issue(*, actor: Actor, document: Document, pin: str) -> Document:
     document.year = today.year
     symbol = build_symbol(document, today.year)
     document.series = series_of(document)
-    document.number = take_number(organisation=organisation, year=today.year, series=document.series)
-    document.number_text = format_number(document.number)
-    document.symbol = symbol
     main = common.current_files(document, FileRole.MAIN)
+    # The seal does not depend on the number: signed before the number is taken, so the sequence stays
+    # locked only for the number's own signature and the commit.
     with _pin_field():
         sealed = sign_as_organisation_seal(
             common.read_file(main[0]),
             key=spec,
             seal_image=keys.key_image(key, organisation=organisation),
         )
+    document.number = take_number(organisation=organisation, year=today.year, series=document.series)
+    document.number_text = format_number(document.number)
+    document.symbol = symbol
+    with _pin_field():
         sealed = sign_number(sealed, key=spec, number_symbol=document.number_symbol, signed_at=now)
     common.store_file(
         document,

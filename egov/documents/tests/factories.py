@@ -136,8 +136,19 @@ def build_agency(tree) -> Agency:
         user.full_name = name
         user.save(update_fields=["full_name"])
     return Agency(
-        tree, org, unit, clerk, director, unit_head, specialist, other_specialist, hh, recipient_clerk,
-        recipient_leader, recipient_specialist, outsider,
+        tree,
+        org,
+        unit,
+        clerk,
+        director,
+        unit_head,
+        specialist,
+        other_specialist,
+        hh,
+        recipient_clerk,
+        recipient_leader,
+        recipient_specialist,
+        outsider,
     )
 
 

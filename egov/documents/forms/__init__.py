@@ -1,0 +1,1 @@
+"""Forms of the document pages: they parse input only; the rules live in the services."""

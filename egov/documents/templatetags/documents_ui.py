@@ -1,0 +1,149 @@
+"""Words and tag colours of the document pages: ``{% load documents_ui %}``."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from egov.documents.models import (
+    AccessAction,
+    DeliveryState,
+    Direction,
+    IncomingState,
+    OutgoingState,
+    Secrecy,
+    Urgency,
+)
+
+register = template.Library()
+
+EVENT_WORDS = {
+    "created": _("Tạo dự thảo"),
+    "updated": _("Sửa thông tin dự thảo"),
+    "version": _("Thêm phiên bản dự thảo"),
+    "comment": _("Cho ý kiến"),
+    "arrived": _("Văn bản đến"),
+    "assignment.started": _("Nhận xử lý"),
+    "assignment.forwarded": _("Chuyển tiếp, giao xử lý"),
+    "assignment.completed": _("Báo cáo kết quả giải quyết"),
+    "urged": _("Đôn đốc giải quyết"),
+    "access.granted": _("Cấp quyền truy cập"),
+    "access.revoked": _("Thu hồi quyền truy cập"),
+    "dispatch.delivered": _("Đã gửi đến nơi nhận trên hệ thống"),
+    "dispatch.awaiting_exchange": _("Chờ gửi qua trục liên thông"),
+    "dispatch.none": _("Không có nơi nhận ngoài bản lưu"),
+    "recall.awaiting_exchange": _("Chờ báo thu hồi qua trục liên thông"),
+    "casefile.added": _("Đưa vào hồ sơ"),
+    "casefile.removed": _("Rút khỏi hồ sơ"),
+    "format_check": _("Kiểm tra thể thức"),
+}
+
+SEVERITY = {
+    "error": ("red", pgettext_lazy("finding", "Lỗi")),
+    "warning": ("yellow", _("Cảnh báo")),
+    "info": ("blue", _("Thông tin")),
+}
+
+MODIFICATIONS = {
+    "none": _("Không có thay đổi"),
+    "signatures": _("Chỉ thêm chữ ký số"),
+    "validation data": _("Chỉ bổ sung dữ liệu kiểm tra chữ ký"),
+    "form filling": _("Điền biểu mẫu"),
+    "annotations": _("Thêm ghi chú"),
+    "other": _("Có sửa đổi khác"),
+}
+
+STATE_COLOURS = {
+    OutgoingState.DRAFT: "grey",
+    OutgoingState.IN_REVIEW: "light-blue",
+    OutgoingState.AWAITING_APPROVAL: "light-blue",
+    OutgoingState.APPROVED: "purple",
+    OutgoingState.SIGNED: "purple",
+    OutgoingState.ISSUED: "green",
+    IncomingState.ARRIVED: "yellow",
+    IncomingState.REGISTERED: "orange",
+    IncomingState.ASSIGNED: "light-blue",
+    IncomingState.COMPLETED: "green",
+    IncomingState.RETURNED: "grey",
+    "recalled": "red",
+}
+
+DELIVERY_COLOURS = {
+    DeliveryState.PENDING: "grey",
+    DeliveryState.DELIVERED: "light-blue",
+    DeliveryState.AWAITING_EXCHANGE: "yellow",
+    DeliveryState.RECEIVED: "blue",
+    DeliveryState.HANDLING: "blue",
+    DeliveryState.COMPLETED: "green",
+    DeliveryState.RETURNED: "orange",
+    DeliveryState.RECALLED: "red",
+}
+
+
+def _state_label(direction: str, state: str) -> str:
+    choices = OutgoingState if direction == Direction.OUTGOING else IncomingState
+    return str(choices(state).label) if state in choices.values else state
+
+
+@register.filter
+def state_label(document) -> str:
+    return _state_label(document.direction, document.state)
+
+
+@register.filter
+def dashes(depth) -> str:
+    """The indent of a forwarded assignment under the one it came from."""
+    return "— " * int(depth or 0)
+
+
+@register.filter
+def state_colour(state: str) -> str:
+    return STATE_COLOURS.get(state, "grey")
+
+
+@register.filter
+def delivery_colour(state: str) -> str:
+    return DELIVERY_COLOURS.get(state, "grey")
+
+
+@register.filter
+def severity_colour(severity: str) -> str:
+    return SEVERITY.get(severity, ("grey", severity))[0]
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    return str(SEVERITY.get(severity, ("grey", severity))[1])
+
+
+@register.filter
+def modification_words(level: str) -> str:
+    return str(MODIFICATIONS.get(level, level))
+
+
+@register.filter
+def urgency_label(value: str) -> str:
+    return str(Urgency(value).label) if value in Urgency.values else value
+
+
+@register.filter
+def secrecy_label(value: str) -> str:
+    return str(Secrecy(value).label) if value in Secrecy.values else value
+
+
+@register.filter
+def access_action_label(value: str) -> str:
+    return str(AccessAction(value).label) if value in AccessAction.values else value
+
+
+@register.filter
+def event_text(event, direction: str = "") -> str:
+    """One timeline line in words: a state change names the new state, a delivery names the recipient's status."""
+    kind = event.kind
+    if kind.startswith("state."):
+        return str(_("Chuyển sang “%(state)s”")) % {"state": _state_label(direction, kind.split(".", 1)[1])}
+    if kind.startswith("recipient."):
+        state = kind.split(".", 1)[1]
+        return str(DeliveryState(state).label) if state in DeliveryState.values else state
+    return str(EVENT_WORDS.get(kind, kind))
