@@ -292,6 +292,8 @@ EGOV_TRUST_STORE = env.str("TRUST_STORE")
 EGOV_TSA_URL = env.str("TSA_URL")
 # PKCS#11 library of the hardware tokens (e.g. a USB token's .so, or SoftHSM2's) for signing on a token.
 EGOV_PKCS11_MODULE = env.str("PKCS11_MODULE")
+# The class that carries documents to agencies outside the platform (the exchange app's); empty: they wait.
+EGOV_DOCUMENT_DISPATCHER = env.str("DOCUMENT_DISPATCHER")
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_FORMAT = env.choice("LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")

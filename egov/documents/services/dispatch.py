@@ -47,7 +47,7 @@ class AwaitingExchange:
 
 
 def external_dispatcher() -> ExternalDispatcher:
-    path = getattr(settings, "EGOV_DOCUMENT_DISPATCHER", "")
+    path = settings.EGOV_DOCUMENT_DISPATCHER
     return import_string(path)() if path else AwaitingExchange()
 
 
