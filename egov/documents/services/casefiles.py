@@ -373,3 +373,30 @@ def casefile_remove_document(*, actor: Actor, case_file: CaseFile, document: Doc
         scope_org=case_file.organisation,
         before={"document": document.pk, "ordinal": ordinal},
     )
+
+
+@transaction.atomic
+def casefile_set_archive_due(*, actor: Actor, case_file: CaseFile, archive_due_on) -> CaseFile:
+    """Hạn nộp lưu: set by the clerk while the file is open or once it is closed (not after it is archived)."""
+    case_file = _lock(case_file)
+    if not manages_catalogue(actor, case_file.organisation):
+        raise PermissionDenied(_("Chỉ văn thư cơ quan được đặt hạn nộp lưu hồ sơ."))
+    if case_file.state == CaseFileState.ARCHIVED:
+        raise InvalidTransition(_("Hồ sơ đã nộp lưu."))
+    errors = Errors()
+    due = date_value({"archive_due_on": archive_due_on}, "archive_due_on", errors)
+    errors.raise_if_any()
+    before = case_file.archive_due_on
+    if due != before:
+        case_file.archive_due_on = due
+        case_file.archive_notice_sent_at = None  # a new due date deserves its own notice
+        case_file.save(update_fields=["archive_due_on", "archive_notice_sent_at"])
+        audit_record(
+            actor=actor,
+            action="documents.casefile.archive_due",
+            obj=case_file,
+            scope_org=case_file.organisation,
+            before={"archive_due_on": before.isoformat() if before else None},
+            after={"archive_due_on": due.isoformat() if due else None},
+        )
+    return case_file

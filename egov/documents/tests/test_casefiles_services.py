@@ -28,6 +28,7 @@ from egov.documents.services.casefiles import (
     casefile_close,
     casefile_create,
     casefile_remove_document,
+    casefile_set_archive_due,
     casefile_update,
 )
 from egov.documents.tests.test_registers_rows import at, make_incoming, make_outgoing
@@ -399,3 +400,21 @@ def test_close_refuses_an_end_before_the_start(org, people, actor_for, docs):
     assert caught.value.errors == {"end_date": ["Thời gian kết thúc không thể trước thời gian bắt đầu."]}
     case_file.refresh_from_db()
     assert case_file.state == CaseFileState.OPEN
+
+
+def test_the_clerk_sets_the_archive_due_date_of_a_closed_file(org, people, actor_for, docs):
+    specialist = actor_for(people["nd_specialist"])
+    case_file = open_file(specialist, org)
+    casefile_add_document(actor=specialist, case_file=case_file, document=docs["march"])
+    casefile_close(actor=specialist, case_file=case_file)
+    with pytest.raises(PermissionDenied):
+        casefile_set_archive_due(actor=specialist, case_file=case_file, archive_due_on="2027-03-31")
+    with pytest.raises(ValidationFailed) as caught:
+        casefile_set_archive_due(actor=actor_for(people["nd_clerk"]), case_file=case_file, archive_due_on="31/13/2027")
+    assert list(caught.value.errors) == ["archive_due_on"]
+    updated = casefile_set_archive_due(
+        actor=actor_for(people["nd_clerk"]), case_file=case_file, archive_due_on="2027-03-31"
+    )
+    assert (updated.state, updated.archive_due_on) == (CaseFileState.CLOSED, dt.date(2027, 3, 31))
+    event = AuditEvent.objects.get(action="documents.casefile.archive_due")
+    assert (event.before, event.after) == ({"archive_due_on": None}, {"archive_due_on": "2027-03-31"})

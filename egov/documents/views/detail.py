@@ -19,6 +19,7 @@ from egov.documents.forms.fields import people_of, target_choices
 from egov.documents.models import AccessAction, AssignmentRole, AssignmentState, Direction, FileRole
 from egov.documents.permissions import member_org_ids
 from egov.documents.selectors import documents as selectors
+from egov.documents.selectors.casefiles import files_of_document
 from egov.documents.services.access import access_log
 from egov.documents.views._abilities import abilities
 from egov.documents.views._common import document_url, show_error, shows_refusal
@@ -144,6 +145,7 @@ def render_detail(request, document, *, bound: dict | None = None, status: int =
         "unconfirmed": [g for g in grants if g.confirmed_at is None],
         "access_history": list(document.access_log.select_related("file")[:20]) if may["grant"] else [],
         "is_outgoing": document.direction == Direction.OUTGOING,
+        "case_files": list(files_of_document(request.actor, document)),
     }
     return render(request, "documents/detail.html", context, status=status)
 
