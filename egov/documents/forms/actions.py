@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.documents.forms.fields import date_field, pdf_field
 
 # GOV.UK's select has a fixed height made for one line; a list box shows its rows.
 LIST_BOX = {"size": 6, "style": "height:auto"}
-DECISIONS = (("approve", _("Đồng ý")), ("return", _("Trả lại")))
+DECISIONS = (("approve", _("Đồng ý")), ("return", pgettext_lazy("action", "Trả lại")))
 
 
 class NoteDecisionForm(forms.Form):

@@ -22,7 +22,7 @@ class OutgoingState(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt, chờ ký")
     SIGNED = "signed", _("Đã ký, chờ cấp số và đóng dấu")
     ISSUED = "issued", _("Đã ban hành")
-    RECALLED = "recalled", _("Đã thu hồi")
+    RECALLED = "recalled", pgettext_lazy("document", "Đã thu hồi")
 
 
 class IncomingState(models.TextChoices):

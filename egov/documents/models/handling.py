@@ -16,13 +16,13 @@ class DeliveryState(models.TextChoices):
     HANDLING = "handling", _("Nơi nhận đang giải quyết")
     COMPLETED = "completed", pgettext_lazy("delivery", "Nơi nhận đã giải quyết xong")
     RETURNED = "returned", _("Nơi nhận trả lại")
-    RECALLED = "recalled", _("Đã thu hồi")
+    RECALLED = "recalled", pgettext_lazy("document", "Đã thu hồi")
 
 
 class RecipientKind(models.TextChoices):
     INTERNAL = "internal", _("Đơn vị, cơ quan trên hệ thống")
     EXTERNAL = "external", _("Cơ quan ngoài hệ thống (qua trục liên thông)")
-    ARCHIVE = "archive", _("Lưu")
+    ARCHIVE = "archive", pgettext_lazy("file copy", "Lưu")
 
 
 class Recipient(models.Model):
