@@ -36,6 +36,16 @@ def reminder_time() -> dt.time:
     return dt.time(hour, minute)
 
 
+EXTRACTION_RETRY_MINUTES = 15
+
+
+def _text_pending() -> bool:
+    from egov.documents.models import DocumentText
+
+    stale = timezone.now() - dt.timedelta(minutes=EXTRACTION_RETRY_MINUTES)
+    return DocumentText.objects.filter(needs_extraction=True, document__updated_at__lt=stale).exists()
+
+
 def due_runs(now: dt.datetime) -> list[DueRun]:
     """The periodic runs due at `now` (whether or not already claimed)."""
     local = timezone.localtime(now)
@@ -59,6 +69,16 @@ def due_runs(now: dt.datetime) -> list[DueRun]:
                 today.isoformat(),
                 "egov.documents.archive.daily_archive_notices",
                 (today.isoformat(),),
+            )
+        )
+    if _text_pending():
+        # Text extraction whose job was lost (a worker killed, pdftotext installed late) is picked up again.
+        slot = int(now.timestamp() // (60 * EXTRACTION_RETRY_MINUTES))
+        runs.append(
+            DueRun(
+                "documents.extract_pending",
+                f"{EXTRACTION_RETRY_MINUTES}m:{slot}",
+                "egov.documents.search.tasks.extract_pending_job",
             )
         )
     if mail.retryable_ids(now=now):

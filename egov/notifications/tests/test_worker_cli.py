@@ -52,12 +52,12 @@ def test_worker_once_with_the_redis_backend(tmp_path):
         today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
         assert "egov worker: redis backend, reminders at 00:00 Asia/Ho_Chi_Minh (once)" in result.stdout
         assert f"egov worker: enqueued plans.daily_reminders for {today}" in result.stdout
-        # RQ ran both jobs (burst mode) and nothing is left in the queue
+        # RQ ran the three daily jobs (burst mode) and nothing is left in the queue
         assert connection.llen("rq:queue:default") == 0
-        assert connection.zcard("rq:finished:default") == 2
+        assert connection.zcard("rq:finished:default") == 3
         with sqlite3.connect(tmp_path / "egov.sqlite3") as db:
             runs = db.execute("SELECT job FROM notifications_periodicrun ORDER BY job").fetchall()
-        assert runs == [("plans.daily_reminders",), ("plans.weekly_digest",)]
+        assert runs == [("documents.archive_notices",), ("plans.daily_reminders",), ("plans.weekly_digest",)]
         # a second start the same day enqueues nothing
         again = _run(["worker", "--once"], env, tmp_path)
         assert again.returncode == 0

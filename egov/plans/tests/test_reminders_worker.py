@@ -38,13 +38,19 @@ def test_the_scheduler_enqueues_each_periodic_run_once(db):
     assert [(r.job, r.period, r.args) for r in runs] == [
         ("plans.daily_reminders", "2019-09-23", ("2019-09-23",)),
         ("plans.weekly_digest", "2019-09-23", ("2019-09-23",)),
+        ("documents.archive_notices", "2019-09-23", ("2019-09-23",)),
     ]
     # a restarted or second worker the same day enqueues nothing
     assert enqueue_due(_local(2019, 9, 23, 7, 0)) == []
     assert enqueue_due(_local(2019, 9, 23, 18, 0)) == []
     # Tuesday: the daily run only, the week's digest is done
-    assert [r.job for r in enqueue_due(_local(2019, 9, 24, 7, 5))] == ["plans.daily_reminders"]
+    assert [r.job for r in enqueue_due(_local(2019, 9, 24, 7, 5))] == [
+        "plans.daily_reminders",
+        "documents.archive_notices",
+    ]
     assert _runs() == [
+        ("documents.archive_notices", "2019-09-23"),
+        ("documents.archive_notices", "2019-09-24"),
         ("plans.daily_reminders", "2019-09-23"),
         ("plans.daily_reminders", "2019-09-24"),
         ("plans.weekly_digest", "2019-09-23"),
@@ -53,7 +59,9 @@ def test_the_scheduler_enqueues_each_periodic_run_once(db):
     assert [(q.task_path, q.args_kwargs["args"]) for q in queued] == [
         ("egov.plans.tasks.daily_reminders", ["2019-09-23"]),
         ("egov.plans.tasks.weekly_digest", ["2019-09-23"]),
+        ("egov.documents.archive.daily_archive_notices", ["2019-09-23"]),
         ("egov.plans.tasks.daily_reminders", ["2019-09-24"]),
+        ("egov.documents.archive.daily_archive_notices", ["2019-09-24"]),
     ]
     assert {r.task_id for r in PeriodicRun.objects.all()} == {str(q.id) for q in queued}
 
@@ -61,7 +69,11 @@ def test_the_scheduler_enqueues_each_periodic_run_once(db):
 @override_settings(EGOV_REMINDER_TIME="08:30")
 def test_the_reminder_time_is_configurable(db):
     assert enqueue_due(_local(2019, 9, 24, 8, 29)) == []
-    assert [r.job for r in enqueue_due(_local(2019, 9, 24, 8, 30))] == ["plans.daily_reminders", "plans.weekly_digest"]
+    assert [r.job for r in enqueue_due(_local(2019, 9, 24, 8, 30))] == [
+        "plans.daily_reminders",
+        "plans.weekly_digest",
+        "documents.archive_notices",
+    ]
 
 
 def test_a_digest_missed_on_monday_is_sent_later_that_week(db):
@@ -69,6 +81,7 @@ def test_a_digest_missed_on_monday_is_sent_later_that_week(db):
     assert [(r.job, r.period) for r in runs] == [
         ("plans.daily_reminders", "2019-09-26"),
         ("plans.weekly_digest", "2019-09-23"),
+        ("documents.archive_notices", "2019-09-26"),
     ]
 
 
@@ -80,6 +93,7 @@ def test_database_worker_runs_the_reminders_and_mails_them(plan_tasks):  # noqa:
     assert list(Urge.objects.values_list("milestone", flat=True)) == ["due:2019-09-30"]
     assert ReminderDigest.objects.filter(week_start=dt.date(2019, 9, 23)).count() == 1
     assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("egov.documents.archive.daily_archive_notices", TaskResultStatus.SUCCESSFUL),
         ("egov.notifications.tasks.email_notifications", TaskResultStatus.SUCCESSFUL),
         ("egov.plans.tasks.daily_reminders", TaskResultStatus.SUCCESSFUL),
         ("egov.plans.tasks.weekly_digest", TaskResultStatus.SUCCESSFUL),
