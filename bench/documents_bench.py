@@ -38,7 +38,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pgsupport import bench_database, drop_database, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 DB_NAME = "egov_bench_docs"
@@ -83,36 +84,13 @@ SENDERS = [
 
 
 def _setup_django(pg_url: str, data_dir: str) -> None:
-    parts = urlsplit(pg_url)
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("the benchmark creates and drops a database: point it at a PostgreSQL on loopback only")
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    database = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-    os.environ.update(
-        EGOV_MODE="development", EGOV_DATA_DIR=data_dir, EGOV_DATABASE_URL=database, EGOV_DATABASE_CONN_MAX_AGE="0",
-        EGOV_LOG_LEVEL="warning", EGOV_EMAIL_TO_LOG="true", EGOV_TRUST_STORE="", EGOV_TSA_URL="",
-        DJANGO_SETTINGS_MODULE="egov.settings",
-    )  # fmt: skip
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    bench_database(
+        pg_url, DB_NAME, data_dir=data_dir, EGOV_DATABASE_CONN_MAX_AGE="0", EGOV_TRUST_STORE="", EGOV_TSA_URL=""
+    )
 
 
 def _drop(pg_url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    drop_database(pg_url, DB_NAME)
 
 
 def build_agencies():
@@ -313,7 +291,7 @@ def build_documents(count: int, agency, others) -> dict:
 
 
 def _p(times: list[float], q: float) -> float:
-    return sorted(times)[min(len(times) - 1, round(q * (len(times) - 1)))]
+    return percentile(times, q)
 
 
 def _load() -> str:

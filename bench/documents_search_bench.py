@@ -32,13 +32,13 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
+
+from pgsupport import bench_database, copy_rows, drop_database, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_MD = REPO / "bench" / "RESULTS.md"
@@ -110,50 +110,15 @@ QUERIES = [
 
 
 def _setup_django(pg_url: str, *, reuse: bool = False) -> None:
-    parts = urlsplit(pg_url)
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("the benchmark creates and drops a database: point it at a PostgreSQL on loopback only")
-    bench_url = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-    import psycopg
-
-    if not reuse:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ.update(
-        EGOV_MODE="development",
-        EGOV_DATA_DIR=tempfile.mkdtemp(prefix="egov-bench-"),
-        EGOV_DATABASE_URL=bench_url,
-        EGOV_LOG_LEVEL="warning",
-        DJANGO_SETTINGS_MODULE="egov.settings",
-    )
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    bench_database(pg_url, DB_NAME, reuse=reuse)
 
 
 def _drop(pg_url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    drop_database(pg_url, DB_NAME)
 
 
 def _copy(table: str, columns: list[str], rows) -> int:
-    from django.db import connection
-
-    n = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            n += 1
-    return n
+    return copy_rows(table, columns, rows)
 
 
 def build_organisations() -> tuple[list, object]:
@@ -395,8 +360,7 @@ def build_documents(count: int, agencies: list) -> dict:
 
 
 def _p(times: list[float], q: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return percentile(times, q)
 
 
 def measure(clerk, rounds: int) -> list[dict]:

@@ -30,10 +30,10 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pgsupport import bench_database, copy_rows, drop_database, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_MD = REPO / "bench" / "RESULTS.md"
@@ -55,49 +55,15 @@ DEADLINES = [
 
 
 def _setup_django(pg_url: str) -> None:
-    parts = urlsplit(pg_url)
-    bench_url = urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ.update(
-        EGOV_MODE="development",
-        EGOV_DATA_DIR=tempfile.mkdtemp(prefix="egov-bench-"),
-        EGOV_DATABASE_URL=bench_url,
-        EGOV_LOG_LEVEL="warning",
-        EGOV_EMAIL_TO_LOG="true",
-        DJANGO_SETTINGS_MODULE="egov.settings",
-    )
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    bench_database(pg_url, DB_NAME)
 
 
 def _drop(pg_url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    drop_database(pg_url, DB_NAME)
 
 
 def _copy(table: str, columns: list[str], rows) -> int:
-    """COPY rows into a table through Django's connection (psycopg 3)."""
-    from django.db import connection
-
-    n = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            n += 1
-    return n
+    return copy_rows(table, columns, rows)
 
 
 def build_data(provinces: int, ministries: int, tasks_per_plan: int, reports_per_task: int) -> dict:
@@ -302,8 +268,7 @@ def _time_get(client, url: str, n: int, expect: str) -> list[float]:
 
 
 def _p(times: list[float], q: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return percentile(times, q)
 
 
 def measure(plan_id: int, n: int) -> list[dict]:
