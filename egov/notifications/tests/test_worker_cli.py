@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import redis
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
+# scripts/test gives the SQLite and the PostgreSQL runs, which run side by side, a Redis database each.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EGOV_TEST_REDIS_DB', '9')}"
 
 
 def _run(args, env_extra, cwd, timeout=180):

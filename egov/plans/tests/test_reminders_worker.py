@@ -4,6 +4,7 @@ runs them, and the reminder e-mails reach a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import redis
@@ -21,7 +22,8 @@ from egov.plans.models import ReminderDigest, TaskEvent, Urge
 from egov.plans.tasks import daily_reminders
 from egov.plans.tests.test_reminders import plan_tasks, staff  # noqa: F401 (fixtures)
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
+# scripts/test gives the SQLite and the PostgreSQL runs, which run side by side, a Redis database each.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EGOV_TEST_REDIS_DB', '9')}"
 
 
 def _local(*args) -> dt.datetime:
