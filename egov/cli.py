@@ -80,6 +80,7 @@ def cmd_demo(args) -> int:
     print(f"egov demo — data in {settings.DATA_DIR}")
     _manage("migrate", "--no-input", verbosity=0)
     from egov.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+    from egov.documents.demo import ACCOUNTS as DOCUMENT_ACCOUNTS
     from egov.plans.demo import ACCOUNTS as PLAN_ACCOUNTS
 
     added = load_demo()
@@ -93,10 +94,14 @@ def cmd_demo(args) -> int:
         f"{added['meetings']} review meeting{'' if added['meetings'] == 1 else 's'} added."
     )
     print(
+        f"Documents demo: {added['document_accounts']} accounts, {added['signing_keys']} signing keys "
+        f"(PIN egov-demo) and {added['documents']} documents added."
+    )
+    print(
         f"\nOpen http://127.0.0.1:{args.port}/ and sign in with one of these accounts "
         f"(password for all: {DEMO_PASSWORD}):\n"
     )
-    for account in (*ACCOUNTS, *PLAN_ACCOUNTS):
+    for account in (*ACCOUNTS, *PLAN_ACCOUNTS, *DOCUMENT_ACCOUNTS):
         print(f"  {account.username:<26} {account.role.label:<40} {account.full_name}")
     print()
     if args.no_serve:

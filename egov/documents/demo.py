@@ -130,7 +130,8 @@ def _documents(actor: Actor) -> int:
     def draft(subject: str, type_code: str, *, external=False) -> Document:
         recipients: list = [hai_hau.pk]
         if external:
-            recipients.append({"code": "000.00.00.G12", "name": "Bộ Thông tin và Truyền thông"})
+            # An agency outside this platform (its code is in no demo organisation): it waits for the exchange.
+            recipients.append({"code": "000.09.10.G12", "name": "Cục Chuyển đổi số quốc gia"})
         return document_create_draft(
             actor=people["chuyenvien.cntt.namdinh"],
             organisation=sttt,

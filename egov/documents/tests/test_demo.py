@@ -23,7 +23,7 @@ def test_demo_documents_load_once_with_real_signatures(settings, tmp_path):
     plan = sttt.get(state=OutgoingState.ISSUED)
     assert plan.number_symbol == "01/KH-STTTT"
     assert sorted(plan.recipients.values_list("organisation_name", "delivery_state")) == [
-        ("Bộ Thông tin và Truyền thông", DeliveryState.AWAITING_EXCHANGE),
+        ("Cục Chuyển đổi số quốc gia", DeliveryState.AWAITING_EXCHANGE),
         ("Ủy ban nhân dân huyện Hải Hậu", DeliveryState.RECEIVED),
     ]
     with plan.files.get(role="main", is_current=True).file.open("rb") as handle:
