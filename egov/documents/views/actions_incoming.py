@@ -9,13 +9,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.core.errors import Conflict, NotFound, PermissionDenied
+from egov.core.errors import Conflict, PermissionDenied
 from egov.core.validation import acting_user
 from egov.documents.forms import actions as action_forms
 from egov.documents.forms.fields import target_choices
-from egov.documents.models import Assignment
 from egov.documents.permissions import member_org_ids
-from egov.documents.selectors.documents import document_get
+from egov.documents.selectors.documents import assignment_get, document_get
 from egov.documents.services import assignments, incoming
 from egov.documents.views import _abilities
 from egov.documents.views._common import shows_refusal
@@ -108,9 +107,7 @@ def urge(request, pk: int):
 
 def _assignment(request, pk: int):
     """An assignment on a document the actor may see, and theirs (or their unit's) to act on."""
-    row = Assignment.objects.filter(pk=pk).first()
-    if row is None:
-        raise NotFound(_("Không tìm thấy việc được giao."))
+    row = assignment_get(request.actor, pk)
     document = document_get(request.actor, row.document_id)
     user = acting_user(request.actor)
     mine = (user is not None and row.person_id == user.pk) or (

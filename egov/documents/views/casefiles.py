@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from egov.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import DomainError, PermissionDenied, ValidationFailed
 from egov.core.validation import Errors
 from egov.core.views_helpers import safe_next
 from egov.documents.forms.fields import unit_label, units_of
@@ -408,9 +408,7 @@ def casefile_archive_due(request, pk: int):
 def casefile_remove(request, pk: int, document_id: int):
     actor = request.actor
     case_file = _editable(actor, casefile_get(actor, pk))
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        raise NotFound(_("Không tìm thấy văn bản."))
+    document = document_get(actor, document_id)
     try:
         services.casefile_remove_document(actor=actor, case_file=case_file, document=document)
     except DomainError as exc:

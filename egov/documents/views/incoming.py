@@ -16,7 +16,6 @@ from egov.accounts.roles import Perm
 from egov.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from egov.documents.forms.incoming import DuplicateQueryForm, PaperRegisterForm, split_issuer
 from egov.documents.models import Document
-from egov.documents.permissions import visible_q
 from egov.documents.selectors.documents import document_get
 from egov.documents.services.incoming import document_register_paper, duplicates_of
 from egov.documents.views._common import register_organisations, show_error, shows_refusal
@@ -132,18 +131,13 @@ def duplicates(request):
             problem = exc.message
         else:
             if name or code:
-                candidates = duplicates_of(
+                found = duplicates_of(
                     organisation=organisation,
+                    actor=actor,
                     number_symbol=f"{parsed.number_text}/{parsed.symbol}",
                     issuer_name=name,
                     issuer_code=code,
                 )
-                visible = set(
-                    Document.objects.filter(visible_q(actor), pk__in=[d.pk for d in candidates]).values_list(
-                        "pk", flat=True
-                    )
-                )
-                found = [d for d in candidates if d.pk in visible]
     return render(request, "documents/includes/duplicates.html", {"found": found, "problem": problem})
 
 
