@@ -70,6 +70,7 @@ def _register_routers() -> None:
     from egov.calendar.api import router as calendar_router
     from egov.core.api import router as core_router
     from egov.documents.api import router as documents_router
+    from egov.exchange.api import router as exchange_router
     from egov.organisations.api import router as organisations_router
     from egov.plans.api import router as plans_router
 
@@ -80,6 +81,7 @@ def _register_routers() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/plans", plans_router)
     api.add_router("/documents", documents_router)
+    api.add_router("/documents", exchange_router)
 
 
 _register_routers()

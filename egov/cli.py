@@ -71,9 +71,14 @@ def _deploy_problems() -> list[str]:
 
 
 def cmd_demo(args) -> int:
+    from egov.exchange import demo as exchange_demo
+
     os.environ.setdefault("EGOV_DATA_DIR", str(Path.cwd() / "var"))
     os.environ["EGOV_MODE"] = "development"
     os.environ.setdefault("EGOV_SECURE_COOKIES", "false")
+    hub_port = exchange_demo.free_port(args.port + 100)
+    for name, value in exchange_demo.node_environment(Path(os.environ["EGOV_DATA_DIR"]), hub_port).items():
+        os.environ.setdefault(name, value)
     _setup()
     from django.conf import settings
 
@@ -104,7 +109,24 @@ def cmd_demo(args) -> int:
     for account in (*ACCOUNTS, *PLAN_ACCOUNTS, *DOCUMENT_ACCOUNTS):
         print(f"  {account.username:<26} {account.role.label:<40} {account.full_name}")
     print()
+    # Documents travel between agencies through an exchange hub: the demo runs its own, with its own database.
+    data_dir, pki_dir = Path(settings.DATA_DIR), Path(settings.EGOV_PKI_DIR)
+    hub = exchange_demo.start_hub(data_dir, pki_dir, hub_port)
+    from egov.documents.demo import register_delivered
+    from egov.exchange.tasks import exchange_now
+    from egov.organisations.models import Organisation
+
+    exchange_demo.register_systems(data_dir, pki_dir, list(Organisation.objects.values_list("code", flat=True)))
+    moved = exchange_now()
+    register_delivered()
+    exchange_now()
+    print(
+        f"Exchange hub on http://127.0.0.1:{hub_port}/hub/ (its own database and log in {data_dir / 'hub'}): "
+        f"{moved.get('sent', 0)} messages sent, {moved.get('applied', 0)} received."
+    )
     if args.no_serve:
+        hub.terminate()
+        hub.wait(timeout=30)
         return 0
     # Reminders and e-mail copies of notices need the background worker: the demo runs one beside the
     # server. It stops with Ctrl-C (same process group) or, should the server be killed, when its parent
@@ -145,6 +167,17 @@ def cmd_check(args) -> int:
     return 0
 
 
+def new_password(variable: str) -> str | None:
+    """The password from `variable`, else asked twice at the terminal; None (after saying why) when they differ."""
+    password = os.environ.get(variable) or ""
+    if not password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("The two passwords differ.", file=sys.stderr)
+            return None
+    return password
+
+
 def cmd_createadmin(args) -> int:
     _setup()
     from egov.accounts.actor import Actor
@@ -152,12 +185,9 @@ def cmd_createadmin(args) -> int:
     from egov.accounts.services import person_create, role_assign
     from egov.core.errors import DomainError
 
-    password = os.environ.get("EGOV_ADMIN_PASSWORD") or ""
-    if not password:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            print("The two passwords differ.", file=sys.stderr)
-            return 2
+    password = new_password("EGOV_ADMIN_PASSWORD")
+    if password is None:
+        return 2
     actor = Actor.system("egov createadmin")
     from django.db import transaction
 
@@ -370,12 +400,14 @@ def _run_scheduler(log) -> None:
     """Enqueue the periodic jobs that are due; a failure (database away) is logged and tried at the next tick."""
     from django.db import close_old_connections
 
+    from egov.exchange.tasks import tick as exchange_tick
     from egov.notifications.scheduler import enqueue_due
 
     close_old_connections()
     try:
         for run in enqueue_due():
             log(f"enqueued {run.job} for {run.period}")
+        exchange_tick()
     except Exception:
         import logging
 
@@ -452,8 +484,17 @@ def cmd_worker(args) -> int:
         worker.run()
         return 0
     worker.configure_signals()  # SIGTERM: finish the running task, then stop
+    # The clock ticks in its own thread: a long queue of slow jobs (text extraction after a burst of arrivals)
+    # must not hold back the exchange's poll, which the clock enqueues at a higher priority.
+    import threading
+
+    def tick() -> None:
+        while worker.running:
+            _run_scheduler(log)
+            time.sleep(args.interval)
+
+    threading.Thread(target=tick, name="egov-scheduler", daemon=True).start()
     while worker.running and _parent_alive(args.parent_pid):
-        _run_scheduler(log)
         worker.run()
         if worker.running:
             time.sleep(args.interval)
@@ -576,6 +617,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
+    from egov.hub.cli import add_parser as add_hub_parser
+
+    add_hub_parser(sub)
     return parser
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from egov.conf.env import Env
+from egov.conf.env import Env, databases, logging_config, secret_key_file
 
 env = Env()
 BASE_DIR = Path(__file__).resolve().parent
@@ -23,18 +21,6 @@ if PRODUCTION and DEBUG:
 DATA_DIR = env.path("DATA_DIR", Path.cwd() / "var")
 
 
-def _development_secret_key() -> str:
-    """A per-installation key kept in the data directory, so sessions survive a restart."""
-    key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
-
-
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if PRODUCTION:
@@ -46,7 +32,7 @@ if PRODUCTION:
             f"Production mode needs {' and '.join(missing)}; set them, or EGOV_MODE=development for a local run"
         )
 else:
-    SECRET_KEY = SECRET_KEY or _development_secret_key()
+    SECRET_KEY = SECRET_KEY or secret_key_file(DATA_DIR)
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
@@ -75,6 +61,7 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.plans",
     "egov.documents",
+    "egov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -116,34 +103,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------
-if env.is_set("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env.str("DATABASE_URL"),
-            conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            conn_health_checks=True,
-        )
-    }
-else:
-    # The embedded default: WAL lets readers run beside the writer, IMMEDIATE takes the write lock at
-    # BEGIN so two writers queue on busy_timeout instead of failing mid-transaction, and
-    # synchronous=FULL makes an acknowledged commit survive a crash of the machine.
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "egov.sqlite3",
-            # Reusing a thread's connection saves re-running the PRAGMAs on every request.
-            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;PRAGMA cache_size=-20000;"
-                ),
-            },
-        }
-    }
+DATABASES = databases(env, "", DATA_DIR / "egov.sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions ------------------------------------------------------------------
@@ -292,32 +252,47 @@ EGOV_TRUST_STORE = env.str("TRUST_STORE")
 EGOV_TSA_URL = env.str("TSA_URL")
 # PKCS#11 library of the hardware tokens (e.g. a USB token's .so, or SoftHSM2's) for signing on a token.
 EGOV_PKCS11_MODULE = env.str("PKCS11_MODULE")
-# The class that carries documents to agencies outside the platform (the exchange app's); empty: they wait.
-EGOV_DOCUMENT_DISPATCHER = env.str("DOCUMENT_DISPATCHER")
+# The class that carries issued documents to their recipients: the exchange app's outbox by default.
+EGOV_DOCUMENT_DISPATCHER = env.str("DOCUMENT_DISPATCHER", "egov.exchange.dispatch.ExchangeDispatcher")
+
+# Seconds after an electronic arrival is stored before its format and PDF-signature check runs (0: at once,
+# below the exchange's own jobs). A deployment that takes in bursts can push the heavy check to quieter moments.
+EGOV_ARRIVAL_CHECK_DELAY_SECONDS = env.int("ARRIVAL_CHECK_DELAY_SECONDS", 0, minimum=0)
+
+# --- Inter-agency exchange (docs/exchange.md) ----------------------------------------------------------
+# The hub this node sends to and pulls from: `egov hub`, a province's LGSP or the national document axis.
+# Empty: packages wait in the outbox until one is configured.
+EGOV_EXCHANGE_HUB_URL = env.str("EXCHANGE_HUB_URL")
+EGOV_EXCHANGE_SYSTEM_ID = env.str("EXCHANGE_SYSTEM_ID")
+EGOV_EXCHANGE_SECRET = env.str("EXCHANGE_SECRET")
+EGOV_EXCHANGE_SECRET_FILE = env.str("EXCHANGE_SECRET_FILE")
+# Adapter for an axis that names things differently: the path of the operations and the two header names.
+EGOV_EXCHANGE_API_PREFIX = env.str("EXCHANGE_API_PREFIX", "hub/v1")
+EGOV_EXCHANGE_HEADER_SYSTEM_ID = env.str("EXCHANGE_HEADER_SYSTEM_ID", "X-System-Id")
+EGOV_EXCHANGE_HEADER_SECRET = env.str("EXCHANGE_HEADER_SECRET", "X-System-Secret")
+# Client certificate for a hub that requires mutual TLS, and the CA file of the hub's server certificate.
+EGOV_EXCHANGE_CLIENT_CERT = env.str("EXCHANGE_CLIENT_CERT")
+EGOV_EXCHANGE_CLIENT_KEY = env.str("EXCHANGE_CLIENT_KEY")
+EGOV_EXCHANGE_CA_FILE = env.str("EXCHANGE_CA_FILE")
+# Passphrase of the organisations' PKCS#12 seal keys used to sign packages (XML-DSig) without a person present.
+EGOV_EXCHANGE_KEY_PASSPHRASE = env.str("EXCHANGE_KEY_PASSPHRASE")
+# How often the worker asks the hub for waiting packages, and how many it takes per request.
+EGOV_EXCHANGE_POLL_SECONDS = env.int("EXCHANGE_POLL_SECONDS", 5, minimum=1)
+EGOV_EXCHANGE_BATCH = env.int("EXCHANGE_BATCH", 50, minimum=1, maximum=100)
+EGOV_EXCHANGE_TIMEOUT_SECONDS = env.int("EXCHANGE_TIMEOUT_SECONDS", 30, minimum=1)
+# Days the record of each delivery taken from the hub is kept (it keeps a re-delivered one from applying twice).
+EGOV_EXCHANGE_INBOX_DAYS = env.int("EXCHANGE_INBOX_DAYS", 365, minimum=7)
 
 # --- Logging --------------------------------------------------------------------------------------
-LOG_FORMAT = env.choice("LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")
-LOG_LEVEL = env.choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "egov.core.logging.RequestIdFilter"}},
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
+LOGGING = logging_config(
+    env,
+    production=PRODUCTION,
+    loggers={
         "axes": {"level": "WARNING"},
+        # One line per request to the exchange hub is too much; failures are logged by the exchange itself.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
-}
+)
 EGOV_AUDIT_DB_GUARD = env.bool("AUDIT_DB_GUARD", True)
 FORM_RENDERER = "egov.core.forms.GovukFormRenderer"

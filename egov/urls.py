@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", include("egov.calendar.urls")),
     path("plans/", include("egov.plans.urls")),
     path("documents/", include("egov.documents.urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("notifications/", include("egov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -28,6 +28,7 @@ class Perm(models.TextChoices):
     DOCS_REGISTER = "documents.register", _("Vào sổ, cấp số, phát hành văn bản; quản lý danh mục hồ sơ")
     DOCS_ASSIGN = "documents.assign", _("Phân công giải quyết văn bản đến")
     DOCS_GRANT = "documents.grant", _("Cấp, thu hồi, xác nhận quyền truy cập văn bản")
+    EXCHANGE_OPERATE = "exchange.operate", _("Vận hành liên thông văn bản")
 
 
 class Role(models.TextChoices):

@@ -17,6 +17,7 @@ _NAV = (
     ("plans:index", _("Kế hoạch, nhiệm vụ"), Perm.PLANS_VIEW),
     ("audit:list", _("Nhật ký"), Perm.AUDIT_VIEW),
     ("accounts:api_keys", _("Khóa API"), Perm.API_KEYS_MANAGE),
+    ("exchange:operator", _("Liên thông"), Perm.EXCHANGE_OPERATE),
 )
 
 

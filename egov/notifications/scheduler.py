@@ -62,6 +62,9 @@ def due_runs(now: dt.datetime) -> list[DueRun]:
                 "plans.weekly_digest", week_start.isoformat(), "egov.plans.tasks.weekly_digest", (today.isoformat(),)
             )
         )
+        if settings.EGOV_EXCHANGE_HUB_URL:
+            # The exchange's record of old deliveries (docs/exchange.md, "Retention").
+            runs.append(DueRun("exchange.purge_inbox", today.isoformat(), "egov.exchange.retention.purge_inbox_job"))
         # Files (hồ sơ) due for the archive within 30 days: their creators and clerks are told once.
         runs.append(
             DueRun(
@@ -79,6 +82,18 @@ def due_runs(now: dt.datetime) -> list[DueRun]:
                 "documents.extract_pending",
                 f"{EXTRACTION_RETRY_MINUTES}m:{slot}",
                 "egov.documents.search.tasks.extract_pending_job",
+            )
+        )
+    from egov.documents.tasks import CHECK_RETRY_MINUTES, pending_arrival_ids
+
+    if pending_arrival_ids(now, limit=1):
+        # Format checks of electronic arrivals whose job was lost (a worker killed) are run again.
+        slot = int(now.timestamp() // (60 * CHECK_RETRY_MINUTES))
+        runs.append(
+            DueRun(
+                "documents.check_arrivals",
+                f"{CHECK_RETRY_MINUTES}m:{slot}",
+                "egov.documents.tasks.check_pending_arrivals",
             )
         )
     if mail.retryable_ids(now=now):

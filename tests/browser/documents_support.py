@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from egov.accounts.tests.factories import PASSWORD
 from egov.documents.tests.factories import CREDENTIALS, build_agency, make_pdf, register_key
+from egov.exchange import keys, testing
 
 __all__ = ["documents_agency", "documents_pki_root", "pdf_file"]
 
@@ -33,7 +34,13 @@ def documents_agency(tree, settings, documents_pki_root):
     credential = CREDENTIALS.person(agency.director, agency.org, "Giám đốc")
     register_key(credential, documents_pki_root, person=agency.director)
     register_key(CREDENTIALS.organisation(agency.org), documents_pki_root, organisation=agency.org)
-    return agency
+    # Documents reach Hải Hậu through the exchange (an in-process hub); Hải Hậu signs its status messages.
+    register_key(CREDENTIALS.organisation(agency.recipient_org), documents_pki_root, organisation=agency.recipient_org)
+    keys.forget()
+    testing.install(settings, [agency.org.code, agency.recipient_org.code])
+    yield agency
+    testing.uninstall()
+    keys.forget()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from egov.documents.models import Document
+from egov.exchange.testing import run_exchange
 from tests.browser.documents_support import *  # noqa: F403 (fixtures)
 from tests.browser.documents_support import PIN, log_in, log_out
 
@@ -122,6 +123,10 @@ def test_outgoing_document_from_draft_to_the_recipient_register(page, documents_
     page.get_by_role("button", name="Cấp số và phát hành").click()
     expect(_state(page)).to_have_text("Đã ban hành")
     expect(page.locator("#document-number")).to_have_text("01/QĐ-STTTT")
+    expect(page.locator("#recipients")).to_contain_text("Chờ gửi qua trục liên thông")
+    # The worker pushes the package to the hub, Hải Hậu's side pulls and registers it, and its status 01 comes back.
+    run_exchange()
+    page.reload()
     expect(page.locator("#recipients")).to_contain_text("Đã gửi đến nơi nhận")
     expect(page.locator("#signatures")).to_contain_text("Chữ ký số của cá nhân: Nguyễn Văn Dũng")
     expect(page.locator("#signatures")).to_contain_text(

@@ -54,8 +54,13 @@ def test_a_malformed_variable_is_named(tmp_path):
 
 
 def test_demo_sets_up_idempotently_and_keeps_edits(tmp_path):
+    import socket
+
     env = {"EGOV_DATA_DIR": str(tmp_path / "var")}
-    first = _run(["demo", "--no-serve"], env, tmp_path)
+    with socket.socket() as probe:  # the demo's own hub listens on the port after this one plus 100
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1] % 20000 + 30000)
+    first = _run(["demo", "--no-serve", "--port", port], env, tmp_path)
     assert first.returncode == 0, first.stderr
     assert "Demo data: 30 organisations and 16 accounts added" in first.stdout
     assert "quantri.namdinh" in first.stdout and "Demo@egov-2026" in first.stdout
@@ -69,7 +74,7 @@ def test_demo_sets_up_idempotently_and_keeps_edits(tmp_path):
     assert _run(["import-organisations", str(edit)], dev, tmp_path).stdout.strip() == (
         "0 created, 1 updated, 0 unchanged (were saved)."
     )
-    second = _run(["demo", "--no-serve"], env, tmp_path)
+    second = _run(["demo", "--no-serve", "--port", port], env, tmp_path)
     assert "Demo data: 0 organisations and 0 accounts added" in second.stdout
     exported = _run(["export-organisations"], dev, tmp_path).stdout
     assert "000.00.12.H40,Sở Khoa học và Công nghệ tỉnh Nam Định," in exported

@@ -65,6 +65,9 @@ def test_navigation_follows_permissions(client, tree, people):
     client.logout()
     labels = [i["label"] for i in _get(client, people["nd_clerk"], "/").context["nav_items"]]
     assert labels == ["Trang chủ", "Cơ quan, đơn vị", "Cán bộ", "Lịch làm việc", "Kế hoạch, nhiệm vụ"]
+    client.logout()
+    labels = [i["label"] for i in _get(client, people["sysadmin"], "/").context["nav_items"]]
+    assert labels[-2:] == ["Khóa API", "Liên thông"]  # only system administrators operate the exchange
 
 
 def test_acting_organisation_switch(client, tree, people):

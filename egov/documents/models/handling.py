@@ -12,6 +12,7 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
     DELIVERED = "delivered", _("Đã gửi đến nơi nhận")
     AWAITING_EXCHANGE = "awaiting_exchange", _("Chờ gửi qua trục liên thông")
+    SENT = "sent", _("Đã gửi lên trục liên thông")
     RECEIVED = "received", _("Nơi nhận đã vào sổ")
     HANDLING = "handling", _("Nơi nhận đang giải quyết")
     COMPLETED = "completed", pgettext_lazy("delivery", "Nơi nhận đã giải quyết xong")

@@ -171,8 +171,11 @@ def _enqueue_extraction(document_id: int) -> None:
 
     if not DocumentText.objects.filter(document_id=document_id, needs_extraction=True).exists():
         return  # done meanwhile (an immediate backend ran an earlier job of the same commit)
+    from egov.documents.tasks import with_priority
+
     try:
-        extract_document_text.enqueue([document_id])
+        # Below the exchange's jobs: a burst of arrivals is taken in first, their text follows.
+        with_priority(extract_document_text, -10).enqueue([document_id])
     except Exception:
         # The row stays pending: `extract_pending` (run by the worker or an operator) picks it up later.
         logger.exception("could not queue text extraction of document %s", document_id)

@@ -202,6 +202,8 @@ def assignment_start(*, actor: Actor, assignment: Assignment) -> Assignment:
     row.state = AssignmentState.IN_PROGRESS
     row.save(update_fields=["state"])
     common.event(row.document, "assignment.started", actor=actor, data={"assignment": row.pk})
+    if row.role == AssignmentRole.LEAD and row.parent_id is None:
+        update_sender(row.document, "in_progress", actor=actor)
     audit_record(actor=actor, action="documents.assignment.start", obj=row, scope_org=row.document.organisation)
     return row
 

@@ -1,8 +1,8 @@
 """Sending an issued document to its recipients.
 
-Recipients on this platform get their incoming copy at once, in the issuing transaction. Recipients outside
-are handed to the `ExternalDispatcher` configured by EGOV_DOCUMENT_DISPATCHER; until the exchange app plugs
-in, the default one records them as "awaiting exchange" (chờ gửi qua trục liên thông).
+Every recipient, on this platform or outside it, is handed to the dispatcher configured by
+EGOV_DOCUMENT_DISPATCHER: the exchange app's, which queues a signed edXML package in the issuing transaction.
+With the setting empty, `AwaitingExchange` only records the recipients as waiting (chờ gửi qua trục liên thông).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
-from egov.documents.models import DeliveryState, Document, Recipient, RecipientKind
+from egov.documents.models import DeliveryState, Document, Recipient
 from egov.documents.services import common
 
 
 class ExternalDispatcher(Protocol):
-    """What the exchange app implements to carry documents to agencies outside this platform."""
+    """What the exchange app implements to carry documents to their recipients."""
 
     def send(self, *, document: Document, recipients: list[Recipient], actor: Actor) -> None: ...
 
@@ -60,33 +60,15 @@ def set_delivery(recipient: Recipient, state: str, *, note: str = "") -> None:
 
 
 def dispatch_document(document: Document, *, actor: Actor) -> None:
-    from egov.documents.services.incoming import receive_from_platform
-
-    internal = list(document.recipients.filter(kind=RecipientKind.INTERNAL).select_related("organisation"))
-    external = list(document.recipients.filter(kind=RecipientKind.EXTERNAL))
-    for recipient in internal:
-        copy = receive_from_platform(document, recipient.organisation, actor=actor)
-        recipient.delivered_copy = copy
-        recipient.save(update_fields=["delivered_copy"])
-        set_delivery(recipient, DeliveryState.DELIVERED)
-        common.event(
-            document,
-            "dispatch.delivered",
-            actor=actor,
-            note=recipient.organisation_name,
-            data={"recipient": recipient.organisation_code},
-        )
-    if external:
-        external_dispatcher().send(document=document, recipients=external, actor=actor)
-    if not internal and not external:
+    """Hand every recipient to the dispatcher (the exchange's outbox): on this platform or outside it alike."""
+    recipients = list(document.recipients.select_related("organisation").order_by("position", "pk"))
+    if recipients:
+        external_dispatcher().send(document=document, recipients=recipients, actor=actor)
+    else:
         common.event(document, "dispatch.none", actor=actor, note=_("Văn bản không có nơi nhận ngoài bản lưu."))
 
 
 def recall_document(document: Document, *, actor: Actor, reason: str) -> None:
-    from egov.documents.services.incoming import destroy_recalled_copy
-
-    for recipient in document.recipients.filter(kind=RecipientKind.INTERNAL, delivered_copy__isnull=False):
-        destroy_recalled_copy(recipient.delivered_copy, actor=actor, reason=reason)
-    external = list(document.recipients.filter(kind=RecipientKind.EXTERNAL))
-    if external:
-        external_dispatcher().recall(document=document, recipients=external, actor=actor, reason=reason)
+    recipients = list(document.recipients.order_by("position", "pk"))
+    if recipients:
+        external_dispatcher().recall(document=document, recipients=recipients, actor=actor, reason=reason)

@@ -24,38 +24,12 @@ from egov.documents.models import (
     FileRole,
     FileStage,
     IncomingState,
-    Recipient,
 )
 from egov.documents.permissions import require_at, require_see
 from egov.documents.services import checks, common, metadata
 from egov.documents.services.files import read_upload
 from egov.documents.services.numbering import INCOMING_SERIES, take_number
 from egov.organisations.models import Organisation
-
-COPIED_FIELDS = (
-    "type_code",
-    "type_name",
-    "legal_normative",
-    "year",
-    "number",
-    "number_text",
-    "symbol",
-    "issued_on",
-    "place",
-    "issuer",
-    "issuer_code",
-    "issuer_name",
-    "subject",
-    "signer_prefix",
-    "signer_position",
-    "signer_name",
-    "urgency",
-    "secrecy",
-    "page_count",
-    "copies",
-    "language",
-    "description",
-)
 
 
 def _notify_new(document: Document) -> None:
@@ -72,40 +46,55 @@ def _notify_new(document: Document) -> None:
     )
 
 
-def receive_from_platform(source: Document, organisation: Organisation, *, actor: Actor) -> Document:
-    """The recipient's incoming copy of a document issued on this platform (runs in the issuing transaction)."""
-    existing = Document.objects.filter(organisation=organisation, source_uid=source.uid).first()
-    if existing is not None:
-        return existing  # delivered once, however often it is dispatched
+def receive_exchanged(
+    organisation: Organisation,
+    values: dict,
+    files: list[tuple[str, str, bytes]],
+    *,
+    actor: Actor,
+    source: Document | None = None,
+    check_now: bool = True,
+) -> Document:
+    """The incoming copy registered from an exchanged package, waiting in the register for the clerk.
+
+    `values` are the package's metadata in the register's fields, `files` (name, role, content) its attachments.
+    The caller (the exchange) makes this idempotent per DocumentId; it runs in the caller's transaction. With
+    `check_now=False` the format and signature check runs in a background job just after the commit.
+    """
     copy = Document.objects.create(
         direction=Direction.INCOMING,
         organisation=organisation,
         state=IncomingState.ARRIVED,
-        channel=Channel.PLATFORM,
+        channel=Channel.PLATFORM if source is not None else Channel.EXCHANGE,
         source=source,
-        source_uid=source.uid,
+        source_uid=source.uid if source is not None else None,
         received_at=timezone.now(),
-        **{name: getattr(source, name) for name in COPIED_FIELDS},
+        **values,
     )
-    for row in common.current_files(source):
+    for position, (name, role, data) in enumerate(files):
         common.store_file(
             copy,
-            common.read_file(row),
-            name=row.original_name,
-            role=row.role,
+            data,
+            name=name,
+            role=role,
             stage=FileStage.RECEIVED,
             actor=actor,
-            page_count=row.page_count,
-            position=row.position,
+            page_count=None,
+            position=position,
         )
-    common.event(copy, "arrived", actor=actor, note=source.issuer_name)
-    checks.run(copy, stage="incoming")
+    common.event(copy, "arrived", actor=actor, note=copy.issuer_name)
+    if check_now:
+        checks.run(copy, stage="incoming")
+    else:
+        from egov.documents.tasks import check_after_commit
+
+        check_after_commit(copy.pk)
     audit_record(
         actor=actor,
         action="documents.incoming.arrive",
         obj=copy,
         scope_org=organisation,
-        after={"source": str(source.uid)},
+        after={"issuer": copy.issuer_code, "number": copy.number_symbol},
     )
     _notify_new(copy)
     return copy
@@ -395,22 +384,13 @@ def document_return(*, actor: Actor, document: Document, reason: str) -> Documen
 
 
 def update_sender(copy: Document, state: str, *, actor: Actor, note: str = "") -> None:
-    """The sender sees the receiver's handling status (App. VI III.1k, III.1o) on its recipient line."""
-    from egov.documents.services.dispatch import set_delivery
+    """The sender sees the receiver's handling status (App. VI III.1k, III.1o): reported through the dispatcher,
+    which sends a status message for a copy that came through the exchange."""
+    from egov.documents.services.dispatch import external_dispatcher
 
-    if copy.source_id is None:
-        return
-    recipient = Recipient.objects.filter(document_id=copy.source_id, delivered_copy=copy).first()
-    if recipient is None or recipient.delivery_state == DeliveryState.RECALLED:
-        return
-    set_delivery(recipient, state, note=note)
-    common.event(
-        copy.source,
-        f"recipient.{state}",
-        actor=actor,
-        note=recipient.organisation_name,
-        data={"recipient": recipient.organisation_code, **({"reason": note} if note else {})},
-    )
+    reporter = getattr(external_dispatcher(), "report", None)
+    if reporter is not None:
+        reporter(copy=copy, state=state, actor=actor, note=note)
 
 
 def destroy_recalled_copy(copy: Document, *, actor: Actor, reason: str) -> None:

@@ -163,6 +163,16 @@ def _name(common_name: str, *extra: tuple) -> x509.Name:
     return x509.Name(attributes)
 
 
+def demo_ca_files(directory: Path) -> tuple[Path, Path, Path] | None:
+    """The demo PKI's root and signing-CA certificates and its CRL path, without reading its private keys
+    (verifiers need only these, and loading the keys costs far more than checking a signature)."""
+    ca_dir = Path(directory) / _CA_DIR
+    root, ca = ca_dir / "root.pem", ca_dir / "signing-ca.pem"
+    if not (root.is_file() and ca.is_file()):
+        return None
+    return root, ca, ca_dir / "signing-ca.crl"
+
+
 def load_demo_pki(directory: Path) -> DemoPki | None:
     """The demo PKI stored in that folder, or None when `egov pki init` has not made one there."""
     ca_dir = Path(directory) / _CA_DIR

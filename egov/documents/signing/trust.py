@@ -108,15 +108,18 @@ def trust_store_from_folder(folder: Path) -> TrustStore:
 
 def demo_trust_store(pki_dir: Path) -> TrustStore:
     """The demo PKI's root, its signing CA and CRL, when `egov pki init` made them in that folder."""
-    from egov.documents.signing.pki import crl_path, load_demo_pki
+    from egov.documents.signing.pki import demo_ca_files
 
-    pki = load_demo_pki(pki_dir)
-    if pki is None:
+    files = demo_ca_files(pki_dir)
+    if files is None:
         return TrustStore()
+    root, ca, crl = files
     crls: tuple = ()
-    if crl_path(pki).is_file():
-        crls = tuple(asn1_crl.CertificateList.load(b) for b in _blocks(crl_path(pki).read_bytes()))
-    return TrustStore(roots=(_as_certificate(pki.root_cert),), intermediates=(_as_certificate(pki.ca_cert),), crls=crls)
+    if crl.is_file():
+        crls = tuple(asn1_crl.CertificateList.load(b) for b in _blocks(crl.read_bytes()))
+    return TrustStore(
+        roots=(_as_certificate(root.read_bytes()),), intermediates=(_as_certificate(ca.read_bytes()),), crls=crls
+    )
 
 
 def default_trust_store() -> TrustStore:

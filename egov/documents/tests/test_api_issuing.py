@@ -9,6 +9,7 @@ from egov.documents.models import Document, NumberSequence
 from egov.documents.services.issuing import document_issue, document_sign
 from egov.documents.tests.factories import PIN, actor, approved_draft
 from egov.documents.tests.test_api_support import API, as_, draft, post, state
+from egov.exchange.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -113,14 +114,17 @@ def test_issue_matrix(client, agency, signed, name, status):
             year,
             timezone.localdate().isoformat(),
         )
+        # Every recipient, on the platform or not, is queued for the exchange in the issuing transaction.
         assert [(r["organisation"], r["delivery_state"]) for r in body["recipients"]] == [
-            ("000.00.35.H40", "delivered"),
+            ("000.00.35.H40", "awaiting_exchange"),
             ("000.00.00.G09", "awaiting_exchange"),
         ]
         assert next((f["stage"], f["is_current"]) for f in body["files"] if f["role"] == "main") == ("issued", True)
-        # The recipient on the platform has it in its queue, waiting for its clerk.
-        copy = Document.objects.get(organisation=agency.recipient_org)
-        assert (copy.direction, copy.state, copy.number_symbol) == ("incoming", "arrived", "01/QĐ-STTTT")
+        assert sorted(OutboxMessage.objects.values_list("to_codes", flat=True)) == [
+            ["000.00.00.G09"],
+            ["000.00.35.H40"],
+        ]
+        assert not Document.objects.filter(organisation=agency.recipient_org).exists()
     else:
         assert (state(), signed.state) == (before, "signed")
 

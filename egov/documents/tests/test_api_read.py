@@ -337,6 +337,7 @@ def test_openapi_lists_the_documents_endpoints(client):
         f"{API}/{{id}}",
         f"{API}/{{id}}/files/{{file_id}}",
         f"{API}/{{id}}/signatures",
+        f"{API}/{{id}}/exchange",
         f"{API}/outgoing",
         f"{API}/{{id}}/versions",
         f"{API}/{{id}}/comments",

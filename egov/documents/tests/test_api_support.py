@@ -19,8 +19,8 @@ from egov.documents.models import (
     DocumentFile,
     Recipient,
 )
-from egov.documents.services.incoming import document_register_paper, receive_from_platform
-from egov.documents.tests.factories import actor, create_draft, make_pdf, paper_values
+from egov.documents.services.incoming import document_register_paper
+from egov.documents.tests.factories import actor, create_draft, electronic_arrival, make_pdf, paper_values
 from egov.notifications.models import Notification
 
 API = "/api/v1/documents"
@@ -83,7 +83,7 @@ def registered(agency, **overrides) -> Document:
 
 def arrival(agency) -> Document:
     """The agency's draft delivered electronically to UBND huyện Hải Hậu, waiting for its clerk."""
-    return receive_from_platform(draft(agency), agency.recipient_org, actor=SYSTEM)
+    return electronic_arrival(draft(agency), agency.recipient_org)
 
 
 def state():

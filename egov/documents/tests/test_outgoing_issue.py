@@ -6,13 +6,14 @@ import pytest
 from django.utils import timezone
 
 from egov.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from egov.documents.models import DeliveryState, Document, IncomingState, OutgoingState
+from egov.documents.models import DeliveryState, IncomingState, OutgoingState
 from egov.documents.selectors.documents import document_get, to_register
-from egov.documents.services.assignments import assignment_complete, document_assign
+from egov.documents.services.assignments import assignment_complete, assignment_start, document_assign
 from egov.documents.services.incoming import document_register, document_return
 from egov.documents.services.issuing import document_issue, document_recall, document_sign
 from egov.documents.signing.validate import validate_pdf
 from egov.documents.tests.factories import PIN, actor, approved_draft
+from egov.exchange.testing import run_exchange
 from egov.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,8 @@ def main_bytes(document):
         return handle.read()
 
 
-def test_sign_then_issue_numbers_seals_and_delivers(agency):
+def test_sign_then_issue_numbers_seals_and_delivers(exchange):
+    agency = exchange
     document = approved_draft(agency)
     document = document_sign(actor=actor(agency.director), document=document, pin=PIN)
     assert document.state == OutgoingState.SIGNED
@@ -50,7 +52,10 @@ def test_sign_then_issue_numbers_seals_and_delivers(agency):
         (agency.org.name, True, True, True),  # the number and issuing time
     ]
     assert [f["code"] for f in document.format_findings if f["severity"] == "error"] == []
-    # The recipient organisation has its copy waiting for registration, and the sender sees it delivered.
+    # The package waits in the outbox; once the exchange has carried it, the recipient organisation has its copy
+    # waiting for registration, and the sender sees it delivered (status 01).
+    assert document.recipients.get().delivery_state == DeliveryState.AWAITING_EXCHANGE
+    run_exchange()
     recipient = document.recipients.get()
     assert recipient.delivery_state == DeliveryState.DELIVERED
     copy = recipient.delivered_copy
@@ -113,41 +118,59 @@ def test_the_specialist_cannot_issue(agency):
         document_issue(actor=actor(agency.clerk), document=approved_draft(agency), pin=PIN)
 
 
-def test_the_sender_follows_registration_assignment_completion(agency):
+def test_the_sender_follows_registration_assignment_completion(exchange):
+    agency = exchange
     document = issued(agency)
+    run_exchange()
     copy = document.recipients.get().delivered_copy
     registered = document_register(actor=actor(agency.recipient_clerk), document=copy)
     assert registered.arrival_number == 1
+    run_exchange()
     assert document.recipients.get().delivery_state == DeliveryState.RECEIVED
     rows = document_assign(
         actor=actor(agency.recipient_leader),
         document=copy,
         values={"lead": f"person:{agency.recipient_specialist.pk}"},
     )
+    run_exchange()
     assert document.recipients.get().delivery_state == DeliveryState.HANDLING
+    assignment_start(actor=actor(agency.recipient_specialist), assignment=rows[0])
     assignment_complete(actor=actor(agency.recipient_specialist), assignment=rows[0], result="Đã triển khai")
+    run_exchange()
     assert document.recipients.get().delivery_state == DeliveryState.COMPLETED
     kinds = [e.kind for e in document.events.order_by("at", "pk") if e.kind.startswith("recipient.")]
-    assert kinds == ["recipient.received", "recipient.handling", "recipient.completed"]
+    assert kinds == [
+        "recipient.delivered",  # 01
+        "recipient.received",  # 03
+        "recipient.handling",  # 04
+        "recipient.handling",  # 05
+        "recipient.completed",  # 06
+    ]
 
 
-def test_returned_to_sender_with_reason(agency):
+def test_returned_to_sender_with_reason(exchange):
+    agency = exchange
     document = issued(agency)
+    run_exchange()
     copy = document.recipients.get().delivered_copy
     with pytest.raises(ValidationFailed):
         document_return(actor=actor(agency.recipient_clerk), document=copy, reason=" ")
     document_return(actor=actor(agency.recipient_clerk), document=copy, reason="Gửi nhầm nơi nhận")
+    run_exchange()
     recipient = document.recipients.get()
     assert (recipient.delivery_state, recipient.note) == (DeliveryState.RETURNED, "Gửi nhầm nơi nhận")
 
 
-def test_recall_freezes_the_outgoing_and_destroys_the_copy(agency):
+def test_recall_freezes_the_outgoing_and_destroys_the_copy(exchange):
+    agency = exchange
     document = issued(agency)
+    run_exchange()
     copy = document.recipients.get().delivered_copy
     document_register(actor=actor(agency.recipient_clerk), document=copy)
     with pytest.raises(ValidationFailed):
         document_recall(actor=actor(agency.director), document=document, reason="")
     document_recall(actor=actor(agency.director), document=document, reason="Sai thẩm quyền ban hành")
+    run_exchange()
     document.refresh_from_db()
     copy.refresh_from_db()
     assert (document.state, document.recall_reason) == (OutgoingState.RECALLED, "Sai thẩm quyền ban hành")
@@ -161,13 +184,3 @@ def test_recall_freezes_the_outgoing_and_destroys_the_copy(agency):
     with pytest.raises(InvalidTransition):
         document_recall(actor=actor(agency.director), document=document, reason="lần hai")
     assert document_get(actor(agency.recipient_clerk), copy.pk).state == IncomingState.RECALLED
-
-
-def test_duplicate_electronic_delivery_registers_once(agency):
-    from egov.documents.services.incoming import receive_from_platform
-    from egov.documents.tests.factories import SYSTEM
-
-    document = issued(agency)
-    again = receive_from_platform(document, agency.recipient_org, actor=SYSTEM)
-    assert again.pk == document.recipients.get().delivered_copy_id
-    assert Document.objects.filter(organisation=agency.recipient_org).count() == 1

@@ -26,6 +26,7 @@ from egov.documents.services.incoming import document_register_paper
 from egov.documents.services.issuing import document_issue, document_sign
 from egov.documents.tests.factories import PIN, actor, approved_draft, create_draft, make_pdf, paper_values
 from egov.documents.tests.test_views_pages import register, text_of
+from egov.exchange.testing import run_exchange
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,8 @@ def working_day(days: int = 5) -> dt.date:
 # Outgoing
 
 
-def test_draft_goes_through_review_approval_signature_and_issue(agency, login):
+def test_draft_goes_through_review_approval_signature_and_issue(exchange, login):
+    agency = exchange
     document = create_draft(agency)
     specialist = login(agency.specialist)
     page = specialist.get(url("detail", document))
@@ -78,7 +80,11 @@ def test_draft_goes_through_review_approval_signature_and_issue(agency, login):
     assert (document.state, document.number_symbol) == (OutgoingState.ISSUED, "01/QĐ-STTTT")
     page = text_of(clerk.get(url("detail", document)))
     assert "Đã cấp số 01/QĐ-STTTT, ký số của cơ quan và phát hành." in page
-    assert "Ủy ban nhân dân huyện Hải Hậu 000.00.35.H40 Đơn vị, cơ quan trên hệ thống Đã gửi đến nơi nhận" in page
+    line = "Ủy ban nhân dân huyện Hải Hậu 000.00.35.H40 Đơn vị, cơ quan trên hệ thống"
+    assert f"{line} Chờ gửi qua trục liên thông" in page
+    run_exchange()
+    page = text_of(clerk.get(url("detail", document)))
+    assert f"{line} Đã gửi đến nơi nhận" in page
 
 
 def test_return_needs_a_reason_shown_next_to_the_note(agency, login):
@@ -174,13 +180,16 @@ def test_format_check_button_keeps_findings(agency, login):
 
 
 def issued_to_recipient(agency) -> Document:
-    """An issued document of the agency, delivered to UBND huyện Hải Hậu: their copy waiting for the register."""
+    """An issued document of the agency, carried by the exchange to UBND huyện Hải Hậu: their copy waiting for
+    the register (the test uses the `exchange` fixture)."""
     document = document_sign(actor=actor(agency.director), document=approved_draft(agency), pin=PIN)
     document_issue(actor=actor(agency.clerk), document=document, pin=PIN)
+    run_exchange()
     return Document.objects.get(organisation=agency.recipient_org, direction="incoming")
 
 
-def test_electronic_arrival_is_registered_with_a_deadline(agency, login):
+def test_electronic_arrival_is_registered_with_a_deadline(exchange, login):
+    agency = exchange
     copy = issued_to_recipient(agency)
     clerk = login(agency.recipient_clerk)
     assert [d.pk for d in clerk.get(reverse("documents:home")).context["to_register"]["rows"]] == [copy.pk]
@@ -189,10 +198,12 @@ def test_electronic_arrival_is_registered_with_a_deadline(agency, login):
     assert response.status_code == 302
     copy.refresh_from_db()
     assert (copy.state, copy.arrival_number, copy.handling_due_on) == (IncomingState.REGISTERED, 1, due)
+    run_exchange()  # status 03 back to the sender
     assert copy.source.recipients.get().delivery_state == DeliveryState.RECEIVED
 
 
-def test_return_to_sender_needs_a_reason(agency, login):
+def test_return_to_sender_needs_a_reason(exchange, login):
+    agency = exchange
     copy = issued_to_recipient(agency)
     clerk = login(agency.recipient_clerk)
     response = clerk.post(url("return", copy), {"return-reason": ""})
@@ -200,6 +211,7 @@ def test_return_to_sender_needs_a_reason(agency, login):
     assert state_of(copy) == IncomingState.ARRIVED
     assert clerk.post(url("return", copy), {"return-reason": "Gửi nhầm cơ quan"}).status_code == 302
     assert state_of(copy) == IncomingState.RETURNED
+    run_exchange()  # status 02 back to the sender
     assert copy.source.recipients.get().delivery_state == DeliveryState.RETURNED
 
 
@@ -329,7 +341,8 @@ def test_grant_revoke_and_confirm(agency, login):
     assert login(agency.other_specialist).get(url("detail", document)).status_code == 404
 
 
-def test_electronic_duplicate_is_confirmed_with_the_checkbox(agency, login):
+def test_electronic_duplicate_is_confirmed_with_the_checkbox(exchange, login):
+    agency = exchange
     copy = issued_to_recipient(agency)
     document_register_paper(
         actor=actor(agency.recipient_clerk),

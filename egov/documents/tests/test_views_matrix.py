@@ -12,14 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from egov.accounts.tests.factories import SYSTEM, make_person
+from egov.accounts.tests.factories import make_person
 from egov.documents.models import AccessGrant, Assignment, Comment, Document, DocumentEvent, DocumentFile, Recipient
 from egov.documents.services.access import access_grant
 from egov.documents.services.assignments import document_assign
-from egov.documents.services.incoming import receive_from_platform
 from egov.documents.services.issuing import document_sign
 from egov.documents.services.outgoing import document_comment, document_review, document_submit
-from egov.documents.tests.factories import PIN, actor, approved_draft, create_draft, make_pdf
+from egov.documents.tests.factories import PIN, actor, approved_draft, create_draft, electronic_arrival, make_pdf
 from egov.documents.tests.test_views_pages import draft_form, paper_form, register
 from egov.notifications.models import Notification
 
@@ -57,7 +56,7 @@ def world(agency):
     signed = document_sign(actor=a(agency.director), document=approved_draft(agency), pin=PIN)
     issued = approved_draft(agency)
     Document.objects.filter(pk=issued.pk).update(state="issued", number=7, number_text="07", symbol="QĐ-STTTT")
-    arrival = receive_from_platform(signed, agency.recipient_org, actor=SYSTEM)
+    arrival = electronic_arrival(signed, agency.recipient_org)
     registered = register(agency)
     assigned = register(agency, number_symbol="126/UBND-VP")
     lead = document_assign(

@@ -23,6 +23,7 @@ from egov.documents.selectors.casefiles import files_of_document
 from egov.documents.services.access import access_log
 from egov.documents.views._abilities import abilities
 from egov.documents.views._common import document_url, show_error, shows_refusal
+from egov.exchange.selectors import timeline_for
 
 logger = logging.getLogger(__name__)
 OPEN_STATES = (AssignmentState.OPEN, AssignmentState.IN_PROGRESS)
@@ -146,6 +147,7 @@ def render_detail(request, document, *, bound: dict | None = None, status: int =
         "access_history": list(document.access_log.select_related("file")[:20]) if may["grant"] else [],
         "is_outgoing": document.direction == Direction.OUTGOING,
         "case_files": list(files_of_document(request.actor, document)),
+        "exchange_timeline": timeline_for(actor, document),
     }
     return render(request, "documents/detail.html", context, status=status)
 

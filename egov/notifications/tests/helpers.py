@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from contextlib import contextmanager
 
@@ -42,3 +43,21 @@ def smtp_settings(port: int):
         EGOV_SITE_URL="https://egov.example.test",
     ):
         yield
+
+
+# scripts/test gives the SQLite and the PostgreSQL runs, which run side by side, a Redis database each.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EGOV_TEST_REDIS_DB', '9')}"
+
+
+def empty_redis():
+    """A connection to the suite's Redis database, emptied; the test fails (not skips) when Redis is not there."""
+    import pytest
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(f"This test needs Redis at {REDIS_URL} (CI runs one): {exc}")
+    connection.flushdb()
+    return connection

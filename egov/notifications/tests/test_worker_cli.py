@@ -10,10 +10,8 @@ import sys
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 
-# scripts/test gives the SQLite and the PostgreSQL runs, which run side by side, a Redis database each.
-REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EGOV_TEST_REDIS_DB', '9')}"
+from egov.notifications.tests.helpers import REDIS_URL, empty_redis
 
 
 def _run(args, env_extra, cwd, timeout=180):
@@ -39,12 +37,7 @@ def test_bad_worker_configuration_is_refused_with_the_variable_named(tmp_path, v
 
 
 def test_worker_once_with_the_redis_backend(tmp_path):
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.fail(f"This test needs Redis at {REDIS_URL} (CI runs one): {exc}")
-    connection.flushdb()
+    connection = empty_redis()
     env = {"EGOV_TASKS_BACKEND": "redis", "EGOV_REDIS_URL": REDIS_URL, "EGOV_REMINDER_TIME": "00:00"}
     try:
         assert _run(["migrate"], env, tmp_path).returncode == 0

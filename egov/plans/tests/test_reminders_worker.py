@@ -4,10 +4,8 @@ runs them, and the reminder e-mails reach a real SMTP server."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-import redis
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -17,13 +15,10 @@ from egov.accounts.tests.smtp import smtp_server
 from egov.cli import main
 from egov.notifications.models import Notification, PeriodicRun
 from egov.notifications.scheduler import enqueue_due
-from egov.notifications.tests.helpers import run_worker, smtp_settings
+from egov.notifications.tests.helpers import REDIS_URL, empty_redis, run_worker, smtp_settings
 from egov.plans.models import ReminderDigest, TaskEvent, Urge
 from egov.plans.tasks import daily_reminders
 from egov.plans.tests.test_reminders import plan_tasks, staff  # noqa: F401 (fixtures)
-
-# scripts/test gives the SQLite and the PostgreSQL runs, which run side by side, a Redis database each.
-REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EGOV_TEST_REDIS_DB', '9')}"
 
 
 def _local(*args) -> dt.datetime:
@@ -136,12 +131,7 @@ def test_egov_worker_once(plan_tasks, capsys):  # noqa: F811
 
 
 def test_redis_backend_runs_the_reminder_task(plan_tasks):  # noqa: F811
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.fail(f"This test needs Redis at {REDIS_URL} (CI runs one): {exc}")
-    connection.flushdb()
+    connection = empty_redis()
     from django_rq import get_worker
     from django_tasks_rq import Job
     from rq import SimpleWorker

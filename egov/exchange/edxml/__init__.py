@@ -1,0 +1,60 @@
+"""edXML (QCVN 102:2016) packages: model, builder, secure reader, XML-DSig signing and verification."""
+
+from .codec import Message, build_package, build_status, peek, read_message
+from .errors import EdxmlError
+from .limits import Limits
+from .model import (
+    Attachment,
+    Business,
+    BusinessDocType,
+    Code,
+    DocumentType,
+    Extension,
+    MessageHeader,
+    Organ,
+    OtherInfo,
+    Package,
+    PromulgationInfo,
+    ReplacementInfo,
+    ResponseFor,
+    SignerInfo,
+    StaffInfo,
+    StatusCode,
+    StatusMessage,
+    TraceHeader,
+    document_id,
+    split_document_id,
+)
+from .signing import TrustStore, XmlSigner
+
+__all__ = [
+    "Attachment",
+    "Business",
+    "BusinessDocType",
+    "Code",
+    "DocumentType",
+    "EdxmlError",
+    "Extension",
+    "Limits",
+    "Message",
+    "MessageHeader",
+    "Organ",
+    "OtherInfo",
+    "Package",
+    "PromulgationInfo",
+    "ReplacementInfo",
+    "ResponseFor",
+    "SignerInfo",
+    "StaffInfo",
+    "StatusCode",
+    "StatusMessage",
+    "TraceHeader",
+    "TrustStore",
+    "XmlSigner",
+    "build_package",
+    "build_status",
+    "document_id",
+    "peek",
+    "read_message",
+    "split_document_id",
+]
