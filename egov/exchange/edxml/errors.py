@@ -52,5 +52,13 @@ class EdxmlError(Exception):
         self.detail = detail
         super().__init__(f"{code}: {field or '-'}: {detail or self.message}")
 
+    def __reduce__(self):
+        # Pickled as its parts (a worker process raising it to its parent), not as the formatted text.
+        return (_rebuild, (type(self), self.code, self.field, self.message, self.detail))
+
     def as_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "field": self.field}
+
+
+def _rebuild(cls: type[EdxmlError], code: str, field: str | None, message: str, detail: str) -> EdxmlError:
+    return cls(code, field=field, message=message, detail=detail)

@@ -165,3 +165,18 @@ def test_too_long_text():
     root = etree.fromstring(build_package(samples.package()))
     find(root, "Content").text = "x" * 2001
     assert refused(to_bytes(root), Limits(max_text=2000)).code == "too_large"
+
+
+def test_an_error_survives_pickling_with_its_parts():
+    import pickle
+
+    error = EdxmlError("signer_mismatch", field="Signature", detail="certificate organisation 000.00.81.H40")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.code, copy.field, copy.message, copy.detail, str(copy)) == (
+        EdxmlError,
+        "signer_mismatch",
+        "Signature",
+        "Chứng thư số ký gói tin không thuộc cơ quan gửi.",
+        "certificate organisation 000.00.81.H40",
+        "signer_mismatch: Signature: certificate organisation 000.00.81.H40",
+    )
