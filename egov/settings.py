@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "egov.plans",
     "egov.documents",
     "egov.exchange",
+    "egov.services",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,11 @@ class Perm(models.TextChoices):
     DOCS_ASSIGN = "documents.assign", _("Phân công giải quyết văn bản đến")
     DOCS_GRANT = "documents.grant", _("Cấp, thu hồi, xác nhận quyền truy cập văn bản")
     EXCHANGE_OPERATE = "exchange.operate", _("Vận hành liên thông văn bản")
+    SERVICES_CATALOGUE = "services.catalogue", _("Quản lý danh mục thủ tục hành chính")
+    SERVICES_INTAKE = "services.intake", _("Tiếp nhận, trả kết quả hồ sơ (bộ phận một cửa)")
+    SERVICES_PROCESS = "services.process", _("Thẩm định, xử lý hồ sơ được giao")
+    SERVICES_APPROVE = "services.approve", _("Phê duyệt, ký kết quả giải quyết hồ sơ")
+    SERVICES_SUPERVISE = "services.supervise", _("Theo dõi, giám sát, thống kê hồ sơ của cơ quan")
 
 
 class Role(models.TextChoices):
@@ -55,6 +60,8 @@ _LEADERSHIP = {
     Perm.DOCS_APPROVE,
     Perm.DOCS_ASSIGN,
     Perm.DOCS_GRANT,
+    Perm.SERVICES_APPROVE,
+    Perm.SERVICES_SUPERVISE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -68,13 +75,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.OFFICE_HOURS_MANAGE,
             Perm.API_KEYS_MANAGE,
+            Perm.SERVICES_CATALOGUE,
         }
     ),
     Role.LEADER: frozenset(_STAFF_BASE | _LEADERSHIP | {Perm.AUDIT_VIEW}),
     Role.DEPUTY_LEADER: frozenset(_STAFF_BASE | _LEADERSHIP),
     Role.CLERK: frozenset(_STAFF_BASE | _UNIT_WORK | {Perm.DOCS_VIEW_ALL, Perm.DOCS_REGISTER}),
-    Role.SPECIALIST: frozenset(_STAFF_BASE | _UNIT_WORK),
-    Role.ONE_STOP_OFFICER: frozenset(_STAFF_BASE),
+    Role.SPECIALIST: frozenset(_STAFF_BASE | _UNIT_WORK | {Perm.SERVICES_PROCESS}),
+    Role.ONE_STOP_OFFICER: frozenset(_STAFF_BASE | {Perm.SERVICES_INTAKE}),
     Role.PLAN_SECRETARY: frozenset(_STAFF_BASE | {Perm.PLANS_MANAGE, Perm.PLANS_URGE}),
     Role.APPLICANT: frozenset(),
 }
