@@ -52,7 +52,9 @@ class Procedure(models.Model):
     """Thủ tục hành chính — the stable identity; what it requires lives in its versions."""
 
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
-    field = models.ForeignKey(ServiceField, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực"))
+    field = models.ForeignKey(
+        ServiceField, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực")
+    )
     level = models.CharField(_("cấp thực hiện"), max_length=20, choices=GovernmentLevel.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -155,6 +157,9 @@ class Fee(models.Model):
         verbose_name_plural = _("phí, lệ phí")
         ordering = ["version", "position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount} đồng"
+
 
 class StepKind(models.TextChoices):
     INTAKE = "intake", _("Tiếp nhận")
@@ -181,3 +186,6 @@ class RouteStep(models.Model):
         verbose_name_plural = _("bước xử lý")
         ordering = ["version", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "position"], name="route_step_position_unique")]
+
+    def __str__(self) -> str:
+        return self.name

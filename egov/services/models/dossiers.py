@@ -128,6 +128,9 @@ class DossierSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.day:%y%m%d}: {self.last_number}"
+
 
 class DossierFile(models.Model):
     """A paper of the dossier, uploaded or scanned at the counter, or the signed result and the forms issued."""
@@ -152,6 +155,9 @@ class DossierFile(models.Model):
     class Meta:
         ordering = ["dossier", "uploaded_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class DossierStep(models.Model):
     """A hand-over on the control sheet (Mẫu 05): who had the dossier, from when, until when, and on time or not."""
@@ -173,6 +179,9 @@ class DossierStep(models.Model):
 
     class Meta:
         ordering = ["dossier", "started_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def on_time(self) -> bool | None:
@@ -197,3 +206,6 @@ class DossierEvent(models.Model):
 
     class Meta:
         ordering = ["dossier", "at", "pk"]
+
+    def __str__(self) -> str:
+        return self.kind

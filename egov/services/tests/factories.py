@@ -41,7 +41,9 @@ class Agency:
 
 
 def make_agency(prefix: str = "") -> Agency:
-    province = make_org(f"000.00.00.H4{prefix or '0'}", "Ủy ban nhân dân tỉnh Nam Định", "province", abbreviation="UBND")
+    province = make_org(
+        f"000.00.00.H4{prefix or '0'}", "Ủy ban nhân dân tỉnh Nam Định", "province", abbreviation="UBND"
+    )
     org = make_org(
         f"000.00.15.H4{prefix or '0'}", "Ủy ban nhân dân xã Hải Hậu", "commune", province, abbreviation="UBND"
     )
@@ -73,7 +75,9 @@ def make_procedure(
     state: str = VersionState.PUBLISHED,
 ) -> ProcedureVersion:
     """A published procedure version with two required papers, a route of four steps and, if given, fees."""
-    service_field, _ = ServiceField.objects.get_or_create(code=field.lower().replace(" ", "-"), defaults={"name": field})
+    service_field, _ = ServiceField.objects.get_or_create(
+        code=field.lower().replace(" ", "-"), defaults={"name": field}
+    )
     procedure = Procedure.objects.create(code=code, field=service_field, level=level)
     version = ProcedureVersion.objects.create(
         procedure=procedure,

@@ -1,0 +1,48 @@
+"""Dossier codes `<OrganId>-YYMMDD-XXXX` (Decree 61/2018 Art. 26; Circular 01/2018/TT-VPCP Art. 19).
+
+XXXX runs per receiving agency and receipt day, taken under a row lock in the caller's transaction, so codes
+are unique and a failed transaction gives its number back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from egov.core.errors import Conflict
+from egov.services.models import DossierSequence
+
+MAX_PER_DAY = 9999
+
+
+def next_code(agency, day: dt.date) -> str:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier codes are taken inside the transaction that uses them")
+    try:
+        with transaction.atomic():
+            DossierSequence.objects.get_or_create(agency=agency, day=day)
+    except IntegrityError:
+        pass  # created by a concurrent transaction: the lock below waits for it
+    sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
+    if sequence.last_number >= MAX_PER_DAY:
+        raise Conflict(_("Đã hết số hồ sơ trong ngày của cơ quan (tối đa %(n)d).") % {"n": MAX_PER_DAY})
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{agency.code}-{day:%y%m%d}-{sequence.last_number:04d}"
+
+
+def parse_code(code: str) -> tuple[str, dt.date, int] | None:
+    """(OrganId, day, number) of a well-formed code, else None."""
+    organ, sep, rest = code.rpartition("-")
+    if not sep:
+        return None
+    organ, sep, day_text = organ.rpartition("-")
+    if not (sep and organ and len(day_text) == 6 and day_text.isdigit() and len(rest) == 4 and rest.isdigit()):
+        return None
+    try:
+        day = dt.datetime.strptime(day_text, "%y%m%d").date()
+    except ValueError:
+        return None
+    return organ, day, int(rest)
