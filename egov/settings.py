@@ -284,6 +284,13 @@ EGOV_EXCHANGE_TIMEOUT_SECONDS = env.int("EXCHANGE_TIMEOUT_SECONDS", 30, minimum=
 # Days the record of each delivery taken from the hub is kept (it keeps a re-delivered one from applying twice).
 EGOV_EXCHANGE_INBOX_DAYS = env.int("EXCHANGE_INBOX_DAYS", 365, minimum=7)
 
+# --- Public services -------------------------------------------------------------------------------
+# Public dossier lookups per client address: a steady rate per minute and a burst (per worker process).
+EGOV_SERVICES_LOOKUP_RATE = (
+    env.int("SERVICES_LOOKUP_PER_MINUTE", 12, minimum=1) / 60,
+    env.int("SERVICES_LOOKUP_BURST", 20, minimum=1),
+)
+
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = logging_config(
     env,

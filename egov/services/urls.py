@@ -1,0 +1,6 @@
+from egov.services.views import lookup
+
+app_name = "services"
+urlpatterns = [
+    *lookup.urlpatterns,
+]
