@@ -1,3 +1,4 @@
+from egov.services.models.applicants import ApplicantKind, ApplicantProfile
 from egov.services.models.catalogue import (
     Fee,
     GovernmentLevel,
@@ -26,6 +27,8 @@ from egov.services.models.dossiers import (
 from egov.services.models.rules import OfficialForm, OneStopRule
 
 __all__ = [
+    "ApplicantKind",
+    "ApplicantProfile",
     "FINAL_STATES",
     "NATIONAL_STATUS",
     "Channel",
