@@ -27,10 +27,10 @@ from egov.services.models.dossiers import (
 from egov.services.models.rules import OfficialForm, OneStopRule
 
 __all__ = [
-    "ApplicantKind",
-    "ApplicantProfile",
     "FINAL_STATES",
     "NATIONAL_STATUS",
+    "ApplicantKind",
+    "ApplicantProfile",
     "Channel",
     "Dossier",
     "DossierEvent",
