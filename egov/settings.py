@@ -291,6 +291,9 @@ EGOV_SERVICES_LOOKUP_RATE = (
     env.int("SERVICES_LOOKUP_BURST", 20, minimum=1),
 )
 
+# The PIN of the agencies' seal keys, for sealing one-stop forms as they are printed; empty: forms unsealed.
+EGOV_SERVICES_SEAL_PIN = env.str("SERVICES_SEAL_PIN", "")
+
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = logging_config(
     env,

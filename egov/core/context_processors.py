@@ -18,6 +18,11 @@ _NAV = (
     ("audit:list", _("Nhật ký"), Perm.AUDIT_VIEW),
     ("accounts:api_keys", _("Khóa API"), Perm.API_KEYS_MANAGE),
     ("exchange:operator", _("Liên thông"), Perm.EXCHANGE_OPERATE),
+    (
+        "services:desk",
+        _("Một cửa"),
+        (Perm.SERVICES_INTAKE, Perm.SERVICES_PROCESS, Perm.SERVICES_APPROVE, Perm.SERVICES_SUPERVISE),
+    ),
 )
 
 
@@ -34,7 +39,8 @@ def shell(request):
     path = request.path
     items = []
     for name, label, perm in _NAV:
-        if perm is not None and not can(actor, perm):
+        perms = (perm,) if isinstance(perm, str) else perm
+        if perms is not None and not any(can(actor, p) for p in perms):
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)

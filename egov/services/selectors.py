@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,10 @@ def queue(actor: Actor, *, agency=None, state: str | None = None, overdue: bool 
         rows = rows.filter(state=state)
     if overdue:
         rows = rows.filter(due_at__lt=timezone.now())
-    return rows.select_related("agency", "version", "version__procedure").order_by("due_at", "submitted_at", "pk")
+    # Not yet accepted (no due date) after those with one, on every database.
+    return rows.select_related("agency", "version", "version__procedure").order_by(
+        F("due_at").asc(nulls_last=True), "submitted_at", "pk"
+    )
 
 
 @dataclass(frozen=True)

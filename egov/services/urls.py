@@ -1,6 +1,7 @@
-from egov.services.views import lookup
+from egov.services.views import desk, lookup
 
 app_name = "services"
 urlpatterns = [
     *lookup.urlpatterns,
+    *desk.urlpatterns,
 ]

@@ -67,7 +67,8 @@ def test_navigation_follows_permissions(client, tree, people):
     assert labels == ["Trang chủ", "Cơ quan, đơn vị", "Cán bộ", "Lịch làm việc", "Kế hoạch, nhiệm vụ"]
     client.logout()
     labels = [i["label"] for i in _get(client, people["sysadmin"], "/").context["nav_items"]]
-    assert labels[-2:] == ["Khóa API", "Liên thông"]  # only system administrators operate the exchange
+    # Only system administrators operate the exchange; the one-stop desk is for those who handle dossiers.
+    assert labels[-3:] == ["Khóa API", "Liên thông", "Một cửa"]
 
 
 def test_acting_organisation_switch(client, tree, people):
