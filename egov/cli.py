@@ -620,6 +620,9 @@ def build_parser() -> argparse.ArgumentParser:
     from egov.hub.cli import add_parser as add_hub_parser
 
     add_hub_parser(sub)
+    from egov.services.catalogue.cli import add_parser as add_services_parser
+
+    add_services_parser(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/", include("egov.plans.urls")),
     path("documents/", include("egov.documents.urls")),
     path("exchange/", include("egov.exchange.urls")),
+    path("services/procedures/", include("egov.services.urls_catalogue")),
     path("services/", include("egov.services.urls")),
     path("notifications/", include("egov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,7 @@ from egov.accounts.models import User
 from egov.accounts.tests.factories import make_person
 from egov.organisations.models import Organisation
 from egov.organisations.tests.factories import make_org
+from egov.services.catalogue.records import folded_text
 from egov.services.models import (
     Fee,
     OnlineClass,
@@ -101,7 +102,13 @@ def make_procedure(
                 "birth_date": {"type": "string", "format": "date", "title": "Ngày, tháng, năm sinh"},
             },
         },
-        folded=f"{code} {name} {field}".lower(),
+        folded=folded_text(
+            code=code,
+            name=name,
+            field_name=field,
+            receiving_agency="Bộ phận Một cửa Ủy ban nhân dân cấp xã",
+            result_type="Giấy khai sinh (bản chính)",
+        ),
     )
     RequiredDocument.objects.create(
         version=version,

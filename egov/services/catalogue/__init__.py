@@ -1,0 +1,1 @@
+"""Danh mục thủ tục hành chính: importing, publishing and showing procedure versions (docs/services-catalogue.md)."""
