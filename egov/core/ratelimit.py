@@ -52,4 +52,3 @@ class RateLimiter:
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
-

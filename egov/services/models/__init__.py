@@ -24,6 +24,7 @@ from egov.services.models.dossiers import (
     DossierStep,
     ResultDelivery,
 )
+from egov.services.models.payments import Payment, PaymentNotice, PaymentState
 from egov.services.models.rules import OfficialForm, OneStopRule
 
 __all__ = [
@@ -43,6 +44,9 @@ __all__ = [
     "OfficialForm",
     "OneStopRule",
     "OnlineClass",
+    "Payment",
+    "PaymentNotice",
+    "PaymentState",
     "Procedure",
     "ProcedureVersion",
     "RequiredDocument",
