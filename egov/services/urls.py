@@ -1,7 +1,8 @@
-from egov.services.views import desk, lookup
+from egov.services.views import apply, desk, lookup
 
 app_name = "services"
 urlpatterns = [
     *lookup.urlpatterns,
     *desk.urlpatterns,
+    *apply.urlpatterns,
 ]

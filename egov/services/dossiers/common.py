@@ -65,6 +65,8 @@ def require_in_force(version: ProcedureVersion, agency, on) -> None:
         or (version.effective_to is not None and version.effective_to < on)
     ):
         raise ValidationFailed({"procedure": [_("Thủ tục này hiện không tiếp nhận hồ sơ.")]})
+    if agency is None:
+        return
     if version.agency_codes and agency.code not in version.agency_codes:
         raise ValidationFailed({"agency": [_("Cơ quan này không giải quyết thủ tục đã chọn.")]})
     if not version.agency_codes and government_level(agency) != version.procedure.level:

@@ -24,6 +24,7 @@ from egov.services.models.dossiers import (
     DossierStep,
     ResultDelivery,
 )
+from egov.services.models.drafts import ApplicationDraft, DraftFile
 from egov.services.models.payments import Payment, PaymentNotice, PaymentState
 from egov.services.models.rules import OfficialForm, OneStopRule
 
@@ -32,6 +33,7 @@ __all__ = [
     "NATIONAL_STATUS",
     "ApplicantKind",
     "ApplicantProfile",
+    "ApplicationDraft",
     "Channel",
     "Dossier",
     "DossierEvent",
@@ -39,6 +41,7 @@ __all__ = [
     "DossierSequence",
     "DossierState",
     "DossierStep",
+    "DraftFile",
     "Fee",
     "GovernmentLevel",
     "OfficialForm",
