@@ -294,6 +294,9 @@ EGOV_SERVICES_LOOKUP_RATE = (
 # The PIN of the agencies' seal keys, for sealing one-stop forms as they are printed; empty: forms unsealed.
 EGOV_SERVICES_SEAL_PIN = env.str("SERVICES_SEAL_PIN", "")
 
+# A class with send(phone, text) for SMS notices to applicants without an account (empty: no SMS).
+EGOV_SERVICES_SMS_SENDER = env.str("SERVICES_SMS_SENDER", "")
+
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = logging_config(
     env,

@@ -41,7 +41,7 @@ def event(
     public: bool = True,
     data: dict | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    row = DossierEvent.objects.create(
         dossier=dossier,
         kind=kind,
         state=dossier.state,
@@ -53,6 +53,11 @@ def event(
         public=public,
         data=data or {},
     )
+    if public:
+        from egov.services.notify import notify_applicant
+
+        notify_applicant(row)
+    return row
 
 
 def move(dossier: Dossier, to: str, *, actor: Actor, note: str = "", data: dict | None = None) -> None:
