@@ -112,7 +112,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Applicants sign in with their e-mail address or phone number.
+    "egov.services.applicants.backends.EmailOrPhoneBackend",
 ]
+# One lockout per account however the identifier is typed (username, e-mail, 0912…, +84912…).
+AXES_USERNAME_CALLABLE = "egov.services.applicants.backends.axes_username"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,3 +1,4 @@
+from egov.services.applicants import views as applicants
 from egov.services.views import apply, desk, lookup
 
 app_name = "services"
@@ -5,4 +6,5 @@ urlpatterns = [
     *lookup.urlpatterns,
     *desk.urlpatterns,
     *apply.urlpatterns,
+    *applicants.urlpatterns,
 ]

@@ -11,6 +11,7 @@ from egov.accounts.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.validation import acting_user
 from egov.organisations.models import Organisation
+from egov.services.applicants.services import prefill
 from egov.services.dossiers import common, uploads
 from egov.services.dossiers.submission import _applicant_values, dossier_submit_online
 from egov.services.dossiers.uploads import Upload
@@ -34,18 +35,6 @@ def agencies_for(version: ProcedureVersion):
     # committee of the level receives them.
     levels = [level for level in levels if level != "department"]
     return rows.filter(level__in=levels).order_by("name")
-
-
-def prefill(user) -> dict:
-    values = {"applicant_name": user.full_name, "applicant_email": user.email, "applicant_phone": user.phone}
-    profile = getattr(user, "applicant_profile", None)
-    if profile is not None:
-        values.update(
-            applicant_id_number=profile.id_number,
-            applicant_address=profile.address,
-            applicant_name=profile.organisation_name or user.full_name,
-        )
-    return {key: value or "" for key, value in values.items()}
 
 
 def draft_start(*, actor: Actor, version: ProcedureVersion) -> ApplicationDraft:
