@@ -297,10 +297,11 @@ def dossier_resolve(*, actor: Actor, dossier: Dossier, result: Upload | None = N
         common.store_file(dossier, result, kind=DossierFile.Kind.RESULT, actor=actor, requirement="")
     _finish_open_step(dossier, at=now, note=_reason(note, "note", required=False))
     dossier.resolved_at = now
+    dossier.resolved_timeliness = clock.classify(dossier, now)
     position = _next_position(dossier, dossier.current_step, kind=StepKind.RETURN)
     if position is not None:
         _start_step(dossier, position, at=now)
-    states.move(dossier, S.RESOLVED, actor=actor, data={"timeliness": clock.classify(dossier, now)})
+    states.move(dossier, S.RESOLVED, actor=actor, data={"timeliness": dossier.resolved_timeliness})
     return dossier
 
 

@@ -85,6 +85,8 @@ class Dossier(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     apologies = models.PositiveSmallIntegerField(default=0)
     resolved_at = models.DateTimeField(_("thời điểm xử lý xong"), null=True, blank=True)
+    # Early / on time / late, fixed when resolved (the statistics count it without date arithmetic).
+    resolved_timeliness = models.CharField(max_length=10, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     fee_total = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
@@ -101,6 +103,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "state", "due_at"]),
             models.Index(fields=["applicant", "-submitted_at"]),
+            models.Index(fields=["agency", "received_at"]),
+            models.Index(fields=["agency", "resolved_at"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -116,6 +120,25 @@ class Dossier(models.Model):
     @property
     def national_status(self) -> int:
         return NATIONAL_STATUS[self.state]
+
+
+class DossierRating(models.Model):
+    """Đánh giá mức độ hài lòng — the applicant's rating of a completed dossier (1 to 5), once."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("mức độ hài lòng"))
+    comment = models.CharField(_("góp ý"), max_length=1000, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="dossier_rating_score_1_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"
 
 
 class DossierSequence(models.Model):
