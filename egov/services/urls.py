@@ -1,5 +1,5 @@
 from egov.services.applicants import views as applicants
-from egov.services.views import apply, desk, lookup
+from egov.services.views import apply, desk, lookup, stats
 
 app_name = "services"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *desk.urlpatterns,
     *apply.urlpatterns,
     *applicants.urlpatterns,
+    *stats.urlpatterns,
 ]

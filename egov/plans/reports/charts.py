@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from egov.core.charts import n as _n
+from egov.core.charts import svg
 from egov.plans.status import TaskStatus
 
 CHART_COLOURS: dict[str, str] = {
@@ -31,26 +33,6 @@ LABEL_WIDTH = 200
 BAR_HEIGHT = 20
 ROW_HEIGHT = 44
 MIN_TEXT_WIDTH = 22  # a segment narrower than this shows its number only in the table and tooltip
-
-
-def _n(value: float) -> str:
-    """Coordinates with one decimal (format_html turns its arguments into text before formatting)."""
-    return f"{value:.1f}"
-
-
-def _svg(chart_id: str, title: str, desc: str, height: int, body: str) -> SafeString:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="egov-chart" id="{id}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px;height:auto" font-family="Noto Sans, Arial, sans-serif" font-size="14">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
-        id=chart_id,
-        w=WIDTH,
-        h=height,
-        title=title,
-        desc=desc,
-        body=mark_safe(body),  # built below from escaped parts only
-    )
 
 
 def _segments(counts: dict[str, int], x: float, y: int, scale: float) -> list[str]:
@@ -107,7 +89,7 @@ def unit_bars(units, *, chart_id: str = "chart-units") -> SafeString:
             )
         )
     desc = "; ".join(f"{u.name}: {u.total} — " + ", ".join(f"{s.label} {s.count}" for s in u.statuses) for u in units)
-    return _svg(
+    return svg(
         chart_id,
         _("Đầu việc theo đơn vị chủ trì và trạng thái"),
         desc,
@@ -152,7 +134,7 @@ def status_bars(statuses, *, chart_id: str = "chart-status") -> SafeString:
             )
         )
     desc = ", ".join(f"{s.label}: {s.count}" for s in statuses)
-    return _svg(chart_id, _("Số đầu việc theo trạng thái"), desc, len(statuses) * 28, "".join(parts))
+    return svg(chart_id, _("Số đầu việc theo trạng thái"), desc, len(statuses) * 28, "".join(parts))
 
 
 def legend(statuses) -> SafeString:
