@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 URL = "/services/stats/?first=2026-11-01&last=2026-11-30&by=agency"
 
 
-@pytest.mark.parametrize(("who", "status"), [("applicant", 404), ("officer", 404), ("specialist", 404), ("leader", 200)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("applicant", 404), ("officer", 404), ("specialist", 404), ("leader", 200)]
+)
 def test_who_sees_the_statistics(client, agency, who, status):
     client.force_login(getattr(agency, who))
     assert client.get(URL).status_code == status
