@@ -1,5 +1,5 @@
 from egov.services.applicants import views as applicants
-from egov.services.views import apply, desk, lookup, stats
+from egov.services.views import apply, desk, lookup, rating, stats
 
 app_name = "services"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *apply.urlpatterns,
     *applicants.urlpatterns,
     *stats.urlpatterns,
+    *rating.urlpatterns,
 ]
