@@ -100,3 +100,13 @@ def my_file_get(actor: Actor, pk: int, file_pk: int) -> DossierFile:
     if row is None:
         raise NotFound(_("Không tìm thấy tệp."))
     return row
+
+
+def my_drafts(actor) -> list:
+    """Applications begun and not yet submitted (the applicant continues them from "Hồ sơ của tôi")."""
+    from egov.services.models import ApplicationDraft
+
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        return []
+    return list(ApplicationDraft.objects.filter(applicant=user).select_related("version").order_by("-updated_at")[:20])

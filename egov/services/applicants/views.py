@@ -129,7 +129,8 @@ def my_list(request):
     page = paginate(request, sel.my_dossiers(request.actor), per_page=PER_PAGE)
     for dossier in page:
         dossier.tag = TAGS.get(dossier.state, "grey")
-    return render(request, "services/applicants/my_list.html", {"page_obj": page})
+    drafts = sel.my_drafts(request.actor)
+    return render(request, "services/applicants/my_list.html", {"page_obj": page, "drafts": drafts})
 
 
 def _detail(request, dossier, *, withdraw_form=None, supplement_form=None, status=200):

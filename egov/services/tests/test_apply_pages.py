@@ -134,3 +134,10 @@ def test_staff_cannot_apply_and_others_cannot_see_a_draft(client, agency, versio
 def test_signing_in_comes_first(client, version):
     response = client.get(f"/services/apply/{version.procedure.code}/")
     assert (response.status_code, response["Location"].split("?")[0]) == (302, "/login/")
+
+
+def test_a_draft_left_half_way_is_listed_to_continue(client, agency, version):
+    draft = start(client, agency, version)
+    page = client.get("/services/my/")
+    assert [d.pk for d in page.context["drafts"]] == [draft.pk]
+    assert f'href="/services/apply/d/{draft.pk}/agency/"' in page.content.decode()
