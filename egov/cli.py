@@ -87,6 +87,7 @@ def cmd_demo(args) -> int:
     from egov.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
     from egov.documents.demo import ACCOUNTS as DOCUMENT_ACCOUNTS
     from egov.plans.demo import ACCOUNTS as PLAN_ACCOUNTS
+    from egov.services.demo import ACCOUNTS as SERVICE_ACCOUNTS
 
     added = load_demo()
     print(
@@ -103,10 +104,15 @@ def cmd_demo(args) -> int:
         f"(PIN egov-demo) and {added['documents']} documents added."
     )
     print(
+        f"Public services demo: {added['procedure_versions']} procedure versions in the catalogue, "
+        f"{added['service_accounts']} accounts and {added['dossiers']} dossiers at UBND xã Hải Bắc added "
+        f"(citizen portal: http://127.0.0.1:{args.port}/services/procedures/)."
+    )
+    print(
         f"\nOpen http://127.0.0.1:{args.port}/ and sign in with one of these accounts "
         f"(password for all: {DEMO_PASSWORD}):\n"
     )
-    for account in (*ACCOUNTS, *PLAN_ACCOUNTS, *DOCUMENT_ACCOUNTS):
+    for account in (*ACCOUNTS, *PLAN_ACCOUNTS, *DOCUMENT_ACCOUNTS, *SERVICE_ACCOUNTS):
         print(f"  {account.username:<26} {account.role.label:<40} {account.full_name}")
     print()
     # Documents travel between agencies through an exchange hub: the demo runs its own, with its own database.

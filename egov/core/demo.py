@@ -100,7 +100,7 @@ def add_accounts(actor: Actor, accounts: tuple[DemoAccount, ...]) -> int:
 
 
 @transaction.atomic
-def load_demo(parts: tuple[str, ...] = ("plans", "documents")) -> dict[str, int]:
+def load_demo(parts: tuple[str, ...] = ("plans", "documents", "services")) -> dict[str, int]:
     actor = Actor.system("egov demo")
     report = import_organisations(actor=actor, data=_missing_rows())
     if not report.ok:
@@ -115,4 +115,8 @@ def load_demo(parts: tuple[str, ...] = ("plans", "documents")) -> dict[str, int]
         counts.update(load_plans_demo(actor=actor))
     if "documents" in parts:
         counts.update(load_documents_demo(actor=actor))
+    if "services" in parts:
+        from egov.services.demo import load_services_demo
+
+        counts.update(load_services_demo(actor=actor))
     return counts
