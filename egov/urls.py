@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("egov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/govstack/registration/", include("egov.services.govstack.urls")),
 ]
 
 handler400 = "egov.core.views.error_400"
