@@ -629,6 +629,9 @@ def build_parser() -> argparse.ArgumentParser:
     from egov.services.catalogue.cli import add_parser as add_services_parser
 
     add_services_parser(sub)
+    from egov.services.payments.cli import add_parser as add_paygate_parser
+
+    add_paygate_parser(sub)
     return parser
 
 

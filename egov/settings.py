@@ -298,6 +298,15 @@ EGOV_SERVICES_LOOKUP_RATE = (
 # The PIN of the agencies' seal keys, for sealing one-stop forms as they are printed; empty: forms unsealed.
 EGOV_SERVICES_SEAL_PIN = env.str("SERVICES_SEAL_PIN", "")
 
+# Online payment of fees (docs/services-payments.md): a VNPay-shaped gateway; empty URL: online payment is off.
+EGOV_SERVICES_PAYMENT_GATEWAY_URL = env.str("SERVICES_PAYMENT_GATEWAY_URL", "")
+EGOV_SERVICES_PAYMENT_MERCHANT = env.str("SERVICES_PAYMENT_MERCHANT", "")
+EGOV_SERVICES_PAYMENT_SECRET = env.str("SERVICES_PAYMENT_SECRET", "")
+EGOV_SERVICES_PAYMENT_QUERY_URL = env.str("SERVICES_PAYMENT_QUERY_URL", "")  # default: /query on the gateway's host
+EGOV_SERVICES_PAYMENT_GATEWAY_CLASS = env.str(
+    "SERVICES_PAYMENT_GATEWAY_CLASS", "egov.services.payments.gateway.SignedRedirectGateway"
+)
+
 # A class with send(phone, text) for SMS notices to applicants without an account (empty: no SMS).
 EGOV_SERVICES_SMS_SENDER = env.str("SERVICES_SMS_SENDER", "")
 

@@ -1,4 +1,5 @@
 from egov.services.applicants import views as applicants
+from egov.services.payments import views as payments_views
 from egov.services.views import apply, desk, lookup, rating, stats
 
 app_name = "services"
@@ -9,4 +10,5 @@ urlpatterns = [
     *applicants.urlpatterns,
     *stats.urlpatterns,
     *rating.urlpatterns,
+    *payments_views.urlpatterns,
 ]

@@ -8,25 +8,15 @@ from playwright.sync_api import expect
 
 from egov.services.models import Dossier, DossierState
 from egov.services.tests.factories import make_agency, make_procedure
-from egov.services.tests.helpers import pdf_bytes
+from egov.services.tests.helpers import pdf_bytes, reseed_rules
 from tests.browser.services_support import accessible, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _reseed_rules() -> None:
-    """A transactional test empties every table afterwards, the rows data migrations wrote too: put them back."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("egov.calendar.migrations.0002_seed_rules_and_swaps").seed(apps, None)
-    import_module("egov.services.migrations.0002_rules").load(apps, None)
-
-
 @pytest.fixture
 def commune():
-    _reseed_rules()
+    reseed_rules()
     agency = make_agency()
     agency.applicant.phone = "0912345678"
     agency.applicant.save(update_fields=["phone"])

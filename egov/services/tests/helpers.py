@@ -47,3 +47,14 @@ def submit(agency, version, **overrides):
     }
     values.update(overrides)
     return dossier_submit_online(**values)
+
+
+def reseed_rules() -> None:
+    """Put back the rows the data migrations wrote (working-calendar rules, one-stop rules and forms): a
+    transactional test empties every table when it ends, and later tests need them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("egov.calendar.migrations.0002_seed_rules_and_swaps").seed(apps, None)
+    import_module("egov.services.migrations.0002_rules").load(apps, None)

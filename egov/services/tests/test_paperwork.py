@@ -22,6 +22,7 @@ from egov.documents.tests.factories import CREDENTIALS, PIN, register_key
 from egov.services.models import Dossier, DossierFile, DossierStep, OfficialForm
 from egov.services.paperwork import form_in_force, qr_png, render_book, render_form, seal_form
 from egov.services.tests.factories import make_agency, make_procedure
+from egov.services.tests.helpers import reseed_rules
 
 UTC = dt.UTC
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -97,6 +98,7 @@ def rendered(django_db_setup, django_db_blocker, demo_pki_root) -> Rendered:  # 
         override_settings(EGOV_PKI_DIR=demo_pki_root, EGOV_TRUST_STORE=""),
         transaction.atomic(),
     ):
+        reseed_rules()  # a transactional test that ran before emptied the tables the migrations filled
         agency = make_agency()
         agency.officer.full_name = "Lê Thị Mai"
         agency.officer.save(update_fields=["full_name"])
