@@ -149,3 +149,33 @@ def test_supplement_then_refusal(page, commune, papers):
     refusal = page.request.get(f"/services/desk/{dossier.pk}/forms/refusal.pdf")
     assert (refusal.status, refusal.body()[:5]) == (200, b"%PDF-")
     assert Dossier.objects.get().state == DossierState.REFUSED
+
+
+def test_a_fully_online_dossier_is_paid_through_the_sandbox_gateway(page, commune, settings, live_server):
+    """The fee: the dossier waits for it, the citizen pays on the gateway (its own process), the dossier goes on."""
+    from egov.accounts.actor import Actor
+    from egov.services.dossiers import processing as p
+    from egov.services.models import Payment, PaymentState
+    from egov.services.payments.testing import configure
+    from egov.services.tests.helpers import submit
+    from egov.services.tests.test_payments_sandbox import free_port, start_sandbox, stop
+
+    port = free_port()
+    configure(settings, f"http://127.0.0.1:{port}/pay", site_url=live_server.url)
+    version = make_procedure("2.000635", name="Cấp bản sao trích lục hộ tịch", fees=[("charge", "Lệ phí", 8000)])
+    dossier = p.dossier_accept(actor=Actor(user=commune.officer), dossier=submit(commune, version))
+    assert dossier.state == DossierState.AWAITING_PAYMENT
+    process = start_sandbox(port, f"{live_server.url}/services/payments/callback/")
+    try:
+        sign_in(page, "congdan@example.test")
+        page.goto(f"/services/my/{dossier.pk}/")
+        accessible(page)
+        page.get_by_role("button", name="Thanh toán trực tuyến").click()
+        expect(page.locator("body")).to_contain_text("Cổng thanh toán thử nghiệm")
+        page.get_by_role("button", name="Thanh toán", exact=True).click()
+        expect(page.locator("body")).to_contain_text("Đã thanh toán thành công")
+        accessible(page)
+    finally:
+        stop(process)
+    dossier.refresh_from_db()
+    assert (Payment.objects.get().state, dossier.state) == (PaymentState.PAID, DossierState.PROCESSING)
