@@ -301,8 +301,9 @@ def free_port() -> int:
 class Server:
     """`egov serve` in its own process group, so stopping it stops the master and every worker."""
 
-    def __init__(self, data_dir: Path, port: int, workers: int, threads: int) -> None:
+    def __init__(self, data_dir: Path, port: int, workers: int, threads: int, env: dict | None = None) -> None:
         self.data_dir, self.port, self.workers, self.threads = data_dir, port, workers, threads
+        self.env = env or {}  # more settings for the server (a database URL, a rate limit)
         self.log_path = data_dir / "server.log"
         self.proc: subprocess.Popen | None = None
 
@@ -315,6 +316,7 @@ class Server:
             EGOV_SECURE_COOKIES="false",
             EGOV_ACCESS_LOG="0",
             EGOV_LOG_LEVEL="warning",
+            **self.env,
         )
         cmd = [
             *egov_command(),
