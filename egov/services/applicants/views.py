@@ -25,20 +25,10 @@ from egov.services.applicants.forms import ProfileForm, RegistrationForm, Supple
 from egov.services.dossiers import processing, uploads
 from egov.services.dossiers.uploads import Upload
 from egov.services.models import DossierState
+from egov.services.models.dossiers import STATE_TAGS
 
 S = DossierState
-TAGS = {
-    S.SUBMITTED: "blue",
-    S.RECEIVED: "turquoise",
-    S.PROCESSING: "light-blue",
-    S.SUPPLEMENT: "yellow",
-    S.AWAITING_PAYMENT: "orange",
-    S.RESOLVED: "green",
-    S.RETURNED: "grey",
-    S.REFUSED: "red",
-    S.WITHDRAWN: "grey",
-    S.STOPPED: "red",
-}
+TAGS = STATE_TAGS
 PER_PAGE = 20
 # Sign-ups from one address: a burst of ten (a one-stop counter helping several people), then one every two minutes.
 REGISTER_RATE = (1 / 120, 10)

@@ -34,6 +34,19 @@ NATIONAL_STATUS = {
     DossierState.RETURNED: 10,
 }
 FINAL_STATES = frozenset({DossierState.REFUSED, DossierState.WITHDRAWN, DossierState.STOPPED, DossierState.RETURNED})
+# The GOV.UK tag colour each state is shown with, wherever a dossier's state appears.
+STATE_TAGS = {
+    DossierState.SUBMITTED: "blue",
+    DossierState.RECEIVED: "turquoise",
+    DossierState.PROCESSING: "light-blue",
+    DossierState.SUPPLEMENT: "yellow",
+    DossierState.AWAITING_PAYMENT: "orange",
+    DossierState.RESOLVED: "green",
+    DossierState.RETURNED: "grey",
+    DossierState.REFUSED: "red",
+    DossierState.WITHDRAWN: "grey",
+    DossierState.STOPPED: "red",
+}
 
 
 class Channel(models.TextChoices):

@@ -22,23 +22,13 @@ from egov.services.dossiers import clock
 from egov.services.dossiers import processing as p
 from egov.services.dossiers.uploads import Upload
 from egov.services.models import DossierEvent, DossierState
+from egov.services.models.dossiers import STATE_TAGS
 from egov.services.permissions import STAFF_PERMS
 from egov.services.views import desk_forms as f
 
 S = DossierState
 STEP_ROLES = ("one_stop_officer", "specialist", "leader", "deputy_leader")
-TAGS = {
-    S.SUBMITTED: "blue",
-    S.RECEIVED: "turquoise",
-    S.PROCESSING: "light-blue",
-    S.SUPPLEMENT: "yellow",
-    S.AWAITING_PAYMENT: "orange",
-    S.RESOLVED: "green",
-    S.RETURNED: "grey",
-    S.REFUSED: "red",
-    S.WITHDRAWN: "grey",
-    S.STOPPED: "red",
-}
+TAGS = STATE_TAGS
 
 
 def _staff(request) -> None:
