@@ -162,7 +162,8 @@ end
 
 
 def wrk_script(wrk_bin: str, port: int, script: Path, seconds: float, connections: int) -> str:
-    cmd = [wrk_bin, "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
+    threads = str(min(2, connections))
+    cmd = [wrk_bin, "-t", threads, "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
            "--latency", "-s", str(script), f"http://127.0.0.1:{port}/services/lookup/"]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
@@ -207,10 +208,15 @@ def http_figures(data_dir: Path, pg_database_url: str, secrets: list, seconds: f
         def get(path: str, cookie: str | None):
             return lambda s: run.wrk(wrk_bin, port, path, seconds=s, connections=connections, cookie=cookie)
 
+        def alone(path: str, cookie: str | None):  # one person at a time: the latency without queueing
+            return lambda s: run.wrk(wrk_bin, port, path, seconds=s, connections=1, cookie=cookie)
+
         for name, call in (
             ("healthz", get("/healthz", None)),
             ("lookup", lambda s: wrk_script(wrk_bin, port, script, s, connections)),
+            ("lookup_one_user", lambda s: wrk_script(wrk_bin, port, script, s, 1)),
             ("queue", get("/services/desk/", session)),
+            ("queue_one_user", alone("/services/desk/", session)),
             ("healthz", get("/healthz", None)),
         ):
             call(2)  # warm-up
@@ -223,7 +229,7 @@ def http_figures(data_dir: Path, pg_database_url: str, secrets: list, seconds: f
                 figures[name] = {"rps": measure.rps, "p50_ms": measure.p50_ms, "p99_ms": measure.p99_ms}
             log(f"  {name:<8} {measure.rps:8.1f} req/s  p50 {measure.p50_ms:6.1f} ms  p99 {measure.p99_ms:6.1f} ms")
         figures["healthz"] = {"rps": round(sum(baseline) / 2, 1), "runs": baseline}
-        for name in ("lookup", "queue"):
+        for name in ("lookup", "lookup_one_user", "queue", "queue_one_user"):
             figures[name]["ratio"] = round(figures[name]["rps"] / figures["healthz"]["rps"], 3)
     finally:
         server.stop()
