@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from egov.core.ratelimit import RateLimiter
 from egov.services import selectors
@@ -17,7 +17,7 @@ limiter = RateLimiter(max_keys=20_000)
 
 class LookupForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Mã hồ sơ"),
+        label=pgettext_lazy("dossier", "Mã hồ sơ"),
         help_text=gettext_lazy("In trên giấy tiếp nhận, ví dụ 000.00.15.H40-261123-0001."),
         max_length=60,
     )
