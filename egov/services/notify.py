@@ -37,14 +37,8 @@ def sms_sender() -> SmsSender | None:
     return import_string(path)() if path else None
 
 
-def _who(event) -> str:
-    if event.actor_id is not None and event.actor_id == event.dossier.applicant_id:
-        return _("người nộp hồ sơ")
-    return event.actor_label.rsplit(" (", 1)[0]
-
-
 def _texts(event) -> tuple[str, str]:
-    from egov.services.selectors import event_label
+    from egov.services.selectors import event_label, public_who
 
     dossier = event.dossier
     at = timezone.localtime(event.at)
@@ -54,7 +48,7 @@ def _texts(event) -> tuple[str, str]:
         "time": f"{at:%H:%M}",
         "date": f"{at:%d/%m/%Y}",
         "agency": event.agency_name,
-        "who": _who(event),
+        "who": public_who(event, dossier.applicant_id, in_sentence=True),
     }
     if dossier.due_at is not None and dossier.state not in ("returned", "refused", "withdrawn", "stopped"):
         due = timezone.localtime(dossier.due_at)

@@ -76,10 +76,10 @@ def event_label(event: DossierEvent) -> str:
     }.get(event.kind, event.kind)
 
 
-def _public_who(event: DossierEvent, applicant_id: int | None) -> str:
+def public_who(event: DossierEvent, applicant_id: int | None, *, in_sentence: bool = False) -> str:
     """Who acted, as the public may see it: the officer's name, never the applicant's."""
     if event.actor_id is not None and event.actor_id == applicant_id:
-        return _("Người nộp hồ sơ")
+        return _("người nộp hồ sơ") if in_sentence else _("Người nộp hồ sơ")
     return event.actor_label.rsplit(" (", 1)[0]
 
 
@@ -136,7 +136,7 @@ def public_lookup(code: str, second_factor: str) -> PublicView | None:
     if factor.upper() != dossier.lookup_secret and not _same_phone(factor, dossier.applicant_phone):
         return None
     events = [
-        PublicEvent(at=e.at, label=event_label(e), agency=e.agency_name, who=_public_who(e, dossier.applicant_id))
+        PublicEvent(at=e.at, label=event_label(e), agency=e.agency_name, who=public_who(e, dossier.applicant_id))
         for e in DossierEvent.objects.filter(dossier=dossier, public=True)
         .only("kind", "note", "at", "agency_name", "actor_label", "actor_id", "dossier_id")
         .order_by("at", "pk")

@@ -28,7 +28,6 @@ from egov.services.models import DossierState
 from egov.services.models.dossiers import STATE_TAGS
 
 S = DossierState
-TAGS = STATE_TAGS
 PER_PAGE = 20
 # Sign-ups from one address: a burst of ten (a one-stop counter helping several people), then one every two minutes.
 REGISTER_RATE = (1 / 120, 10)
@@ -118,7 +117,7 @@ def profile(request):
 def my_list(request):
     page = paginate(request, sel.my_dossiers(request.actor), per_page=PER_PAGE)
     for dossier in page:
-        dossier.tag = TAGS.get(dossier.state, "grey")
+        dossier.tag = STATE_TAGS.get(dossier.state, "grey")
     drafts = sel.my_drafts(request.actor)
     return render(request, "services/applicants/my_list.html", {"page_obj": page, "drafts": drafts})
 
@@ -127,7 +126,7 @@ def _detail(request, dossier, *, withdraw_form=None, supplement_form=None, statu
     requirements = list(dossier.version.required_documents.order_by("position"))
     context = {
         "dossier": dossier,
-        "tag": TAGS.get(dossier.state, "grey"),
+        "tag": STATE_TAGS.get(dossier.state, "grey"),
         "events": sel.timeline(dossier),
         "papers": sel.papers(dossier),
         "can_withdraw": sel.can_withdraw(dossier),

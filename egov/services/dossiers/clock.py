@@ -28,6 +28,11 @@ def rule_in_force(day: dt.date) -> OneStopRule:
     return rule
 
 
+def office_day_end(day: dt.date, agency) -> dt.datetime:
+    """The end of the agency's office day: where an appointment given as a date falls."""
+    return _day_end(WorkingCalendar(), day, agency)
+
+
 def _day_end(calendar: WorkingCalendar, day: dt.date, agency) -> dt.datetime:
     hours = calendar.office_hours(day, agency)
     return dt.datetime.combine(day, hours.afternoon_end, timezone.get_default_timezone())

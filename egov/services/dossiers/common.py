@@ -57,6 +57,11 @@ def government_level(agency) -> str | None:
     return _LEVELS.get(agency.level)
 
 
+def organisation_levels(government: str) -> list[str]:
+    """The organisation levels that belong to a level of government (the reverse of `government_level`)."""
+    return [level for level, gov in _LEVELS.items() if gov == government]
+
+
 def require_in_force(version: ProcedureVersion, agency, on) -> None:
     """The version must be published and in force on the day, and the agency one of those that run it."""
     if (

@@ -13,7 +13,7 @@ from egov.core.validation import acting_user
 from egov.organisations.models import Organisation
 from egov.services.applicants.services import prefill
 from egov.services.dossiers import common, uploads
-from egov.services.dossiers.submission import _applicant_values, dossier_submit_online
+from egov.services.dossiers.submission import clean_applicant_values, dossier_submit_online
 from egov.services.dossiers.uploads import Upload
 from egov.services.models import ApplicationDraft, Dossier, DraftFile, ProcedureVersion, ResultDelivery
 
@@ -30,7 +30,7 @@ def agencies_for(version: ProcedureVersion):
     rows = Organisation.objects.filter(active_to__isnull=True)
     if version.agency_codes:
         return rows.filter(code__in=version.agency_codes).order_by("name")
-    levels = [level for level, gov in common._LEVELS.items() if gov == version.procedure.level]
+    levels = common.organisation_levels(version.procedure.level)
     # A department takes its province's procedures only when the version names it; by default the people's
     # committee of the level receives them.
     levels = [level for level in levels if level != "department"]
@@ -80,7 +80,7 @@ def draft_set_agency(*, actor: Actor, draft: ApplicationDraft, agency_id) -> App
 
 def draft_set_applicant(*, actor: Actor, draft: ApplicationDraft, values: dict) -> ApplicationDraft:
     _applicant(actor)
-    draft.applicant_values = _applicant_values(values)
+    draft.applicant_values = clean_applicant_values(values)
     if values.get("result_delivery") not in ResultDelivery.values:
         raise ValidationFailed({"result_delivery": [_("Hãy chọn cách nhận kết quả.")]})
     draft.result_delivery = values["result_delivery"]

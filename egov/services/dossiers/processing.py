@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.actor import Actor
 from egov.accounts.permissions import can, require
 from egov.accounts.roles import Perm
+from egov.audit.services import audit_record
 from egov.calendar.hours import localise
 from egov.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from egov.core.validation import acting_user
@@ -203,7 +204,7 @@ def dossier_request_supplement(*, actor: Actor, dossier: Dossier, items: list[di
 def dossier_supplement(*, actor: Actor, dossier: Dossier, files: list[Upload], answers: dict | None = None) -> Dossier:
     """The applicant (or the counter for them) hands in what was asked: back to the check, or on with a new clock."""
     from egov.services import eforms
-    from egov.services.dossiers.submission import _check_papers
+    from egov.services.dossiers.submission import check_papers
 
     dossier = _locked(dossier)
     permissions.require_owner_or_intake(actor, dossier)
@@ -211,7 +212,7 @@ def dossier_supplement(*, actor: Actor, dossier: Dossier, files: list[Upload], a
         raise InvalidTransition(_("Hồ sơ không ở trạng thái chờ bổ sung."), field="state")
     if not files and answers is None:
         raise ValidationFailed({"files": [_("Hãy gửi giấy tờ hoặc nội dung cần bổ sung.")]})
-    _check_papers(dossier.version, files, complete=False)
+    check_papers(dossier.version, files, complete=False)
     if answers is not None:
         dossier.form_data = eforms.validate_answers(dossier.version.form_schema, answers)
     for upload in files:
@@ -270,8 +271,6 @@ def dossier_hand_over(*, actor: Actor, dossier: Dossier, assignee=None, note: st
     new = _start_step(dossier, next_position, at=now, assignee=assignee)
     dossier.save()
     states.event(dossier, "step", actor=actor, note=new.name, data={"position": new.position})
-    from egov.audit.services import audit_record
-
     audit_record(
         actor=actor,
         action="services.dossier.hand_over",
@@ -377,8 +376,6 @@ def dossier_apologise(*, actor: Actor, dossier: Dossier, new_due_at: dt.datetime
         note=reason,
         data={"from": localise(before).isoformat(), "to": localise(new_due_at).isoformat()},
     )
-    from egov.audit.services import audit_record
-
     audit_record(
         actor=actor,
         action="services.dossier.apology",
@@ -394,7 +391,6 @@ def dossier_apologise(*, actor: Actor, dossier: Dossier, new_due_at: dt.datetime
 def dossier_mark_paid(*, actor: Actor, dossier: Dossier, reference: str) -> Dossier:
     """The fee is paid (a gateway's confirmed callback, or cash at the counter): the clock runs again."""
     dossier = _locked(dossier)
-    user = acting_user(actor)
     if not actor.is_system and not can(actor, Perm.SERVICES_INTAKE, dossier.agency):
         raise PermissionDenied(_("Chỉ bộ phận một cửa hoặc cổng thanh toán xác nhận việc nộp phí."))
     if dossier.paid_at is not None:
@@ -409,5 +405,4 @@ def dossier_mark_paid(*, actor: Actor, dossier: Dossier, reference: str) -> Doss
         _proceed(dossier, actor=actor, at=now)
     else:
         dossier.save()
-    del user
     return dossier

@@ -21,7 +21,7 @@ from egov.services.models import Channel, Dossier, DossierFile, DossierState, Pr
 MAX_FILES = 30
 
 
-def _check_papers(version: ProcedureVersion, files: list[Upload], *, complete: bool) -> None:
+def check_papers(version: ProcedureVersion, files: list[Upload], *, complete: bool) -> None:
     """Each upload belongs to a listed paper and passes its checks; with `complete`, every mandatory one is there."""
     if len(files) > MAX_FILES:
         raise ValidationFailed({"files": [_("Tối đa %(n)d tệp cho một hồ sơ.") % {"n": MAX_FILES}]})
@@ -47,7 +47,7 @@ def _check_papers(version: ProcedureVersion, files: list[Upload], *, complete: b
         raise ValidationFailed(errors)
 
 
-def _applicant_values(values: dict) -> dict:
+def clean_applicant_values(values: dict) -> dict:
     from egov.core.validation import Errors, text
 
     errors = Errors()
@@ -86,7 +86,7 @@ def _create(
     if result_delivery not in ResultDelivery.values:
         raise ValidationFailed({"result_delivery": [_("Hãy chọn cách nhận kết quả.")]})
     cleaned = eforms.validate_answers(version.form_schema, answers)
-    _check_papers(version, files, complete=True)
+    check_papers(version, files, complete=True)
     dossier = Dossier(
         code=codes.next_code(agency, localise(now).date()),
         agency=agency,
@@ -135,7 +135,7 @@ def dossier_submit_online(
         existing = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key[:80]).first()
         if existing is not None:
             return existing
-    values = _applicant_values(applicant_values)
+    values = clean_applicant_values(applicant_values)
     try:
         with transaction.atomic():
             return _create(
@@ -180,7 +180,7 @@ def dossier_intake_counter(
         agency=agency,
         channel=channel,
         applicant=None,
-        applicant_values=_applicant_values(applicant_values),
+        applicant_values=clean_applicant_values(applicant_values),
         answers=answers,
         files=files,
         result_delivery=result_delivery,

@@ -28,7 +28,6 @@ from egov.services.views import desk_forms as f
 
 S = DossierState
 STEP_ROLES = ("one_stop_officer", "specialist", "leader", "deputy_leader")
-TAGS = STATE_TAGS
 
 
 def _staff(request) -> None:
@@ -54,7 +53,7 @@ def queue(request):
     page = paginate(request, selectors.queue(request.actor, state=state or None, overdue=overdue), per_page=50)
     now = timezone.now()
     for dossier in page:
-        dossier.tag = TAGS.get(dossier.state, "grey")
+        dossier.tag = STATE_TAGS.get(dossier.state, "grey")
         dossier.timeliness = clock.classify(dossier, now)
     return render(request, "services/desk/queue.html", {"form": form, "page": page})
 
@@ -88,7 +87,7 @@ def _page(request, dossier, *, status: int = 200, **forms):
     ]
     context = {
         "dossier": dossier,
-        "tag": TAGS.get(dossier.state, "grey"),
+        "tag": STATE_TAGS.get(dossier.state, "grey"),
         "timeliness": clock.classify(dossier),
         "files": files,
         "answers": answers,
@@ -225,13 +224,6 @@ def return_result(request, pk: int):
     return redirect(reverse("services:desk_dossier", args=[dossier.pk]))
 
 
-def _end_of_office_day(day: dt.date, agency) -> dt.datetime:
-    from egov.calendar.workdays import WorkingCalendar
-
-    hours = WorkingCalendar().office_hours(day, agency)
-    return dt.datetime.combine(day, hours.afternoon_end, timezone.get_default_timezone())
-
-
 @login_required
 @require_POST
 def apologise(request, pk: int):
@@ -243,7 +235,7 @@ def apologise(request, pk: int):
         lambda d, data: p.dossier_apologise(
             actor=request.actor,
             dossier=d,
-            new_due_at=_end_of_office_day(data["new_due_date"], d.agency),
+            new_due_at=clock.office_day_end(data["new_due_date"], d.agency),
             reason=data["reason"],
         ),
     )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -82,11 +83,17 @@ def report(request):
     return render(request, "services/stats/report.html", context, status=status)
 
 
+SCORECARD_SECONDS = 600
+
+
 def scorecard(request):
     """Public: the share of dossiers each agency resolved on time, this year so far."""
     today = timezone.localdate()
     first = today.replace(month=1, day=1)
-    rows, total = bieu06(first=first, last=today)
+    # The whole platform's year in one query: public, so computed at most once per process every ten minutes.
+    rows, total = cache.get_or_set(
+        f"services:scorecard:{today.isoformat()}", lambda: bieu06(first=first, last=today), SCORECARD_SECONDS
+    )
     rows = sorted((r for r in rows if r.resolved), key=lambda r: (-(r.on_time_rate or 0), r.label))
     for row in rows:
         row.rate_text = stats_output.percent(row.on_time_rate)
