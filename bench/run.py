@@ -565,6 +565,7 @@ def wrk(
     connections: int,
     cookie: str | None,
     keep_alive: bool = False,
+    script: Path | None = None,
 ) -> str:
     threads = max(1, min(2, connections))
     cmd = [
@@ -586,6 +587,8 @@ def wrk(
         # keep-alive, gunicorn's gthread workers keep whichever of wrk's few connections they happened to
         # accept, often all of them in one worker, and the figures jump between runs (bench/README.md).
         cmd += ["-H", "Connection: close"]
+    if script is not None:
+        cmd += ["-s", str(script)]
     cmd.append(f"http://127.0.0.1:{port}{path}")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:

@@ -89,6 +89,9 @@ def secret_key_file(data_dir: Path) -> str:
     return key
 
 
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg prepares a query after this many runs, or when told to
+
+
 def databases(env: Env, prefix: str, sqlite_path: Path, *, server_side_binding: bool = False) -> dict:
     """DATABASES from <prefix>DATABASE_URL, else the embedded SQLite file at `sqlite_path`.
 
@@ -107,6 +110,11 @@ def databases(env: Env, prefix: str, sqlite_path: Path, *, server_side_binding: 
             # Parameters travel apart from the SQL, bytes as binary: a 140 KB body is not turned into 280 KB of
             # hex inside the statement for the server to parse.
             config.setdefault("OPTIONS", {})["server_side_binding"] = True
+        elif config["ENGINE"].endswith("postgresql") and env.bool(f"{prefix}DATABASE_PREPARED", True):
+            # Django's queries stay unprepared (client-side binding never prepares); this only lets the few reads
+            # that ask for it (egov.core.sql) be prepared once per connection. Off behind a pooler that cannot
+            # keep prepared statements (PgBouncer in transaction mode before 1.21).
+            config.setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_ONLY_WHEN_ASKED
         return {"default": config}
     return {
         "default": {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import hmac
+from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -10,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.actor import Actor
 from egov.core.errors import NotFound
+from egov.core.sql import fetch_all_prepared
 from egov.services import permissions
 from egov.services.dossiers.codes import parse_code
-from egov.services.models import FINAL_STATES, Dossier, DossierEvent, DossierState
+from egov.services.models import FINAL_STATES, NATIONAL_STATUS, Dossier, DossierEvent, DossierState
 
 OPEN_STATES = [s for s in DossierState.values if s not in FINAL_STATES]
 
@@ -51,9 +54,17 @@ def queue(actor: Actor, *, agency=None, state: str | None = None, overdue: bool 
     if overdue:
         rows = rows.filter(due_at__lt=timezone.now())
     # Not yet accepted (no due date) after those with one, on every database.
-    return rows.select_related("agency", "version", "version__procedure").order_by(
-        F("due_at").asc(nulls_last=True), "submitted_at", "pk"
+    # Only the columns the queue shows: a dossier's answers and its version's form schema are large JSON.
+    return (
+        rows.select_related("version")
+        .only(*QUEUE_FIELDS)
+        .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
     )
+
+
+QUEUE_FIELDS = (
+    "code", "state", "applicant_name", "submitted_at", "due_at", "resolved_at", "agency_id", "version__name",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,10 @@ def event_label(event: DossierEvent) -> str:
         return str(DossierState(state).label) if state in DossierState.values else state
     if event.kind == "step":
         return _("Chuyển bước xử lý: %(step)s") % {"step": event.note}
+    if event.kind.startswith("agency."):
+        from egov.services.dossiers.interagency import event_label as agency_label
+
+        return agency_label(event)
     return {
         "apology": _("Xin lỗi và hẹn lại ngày trả kết quả"),
         "paid": _("Đã nộp phí, lệ phí"),
@@ -106,6 +121,36 @@ def _same_phone(a: str, b: str) -> bool:
     return bool(a) and digits(a) == digits(b)
 
 
+_LOOKUP_SQL = None
+
+
+def _lookup_sql() -> str:
+    """One query for the lookup: the dossier, its agency and procedure, and its public events (plain SQL: the
+    lookup is the busiest public page, and compiling two ORM queries cost more than running them)."""
+    global _LOOKUP_SQL
+    if _LOOKUP_SQL is None:
+        d, e = Dossier._meta.db_table, DossierEvent._meta.db_table
+        o = Dossier._meta.get_field("agency").related_model._meta.db_table
+        v = Dossier._meta.get_field("version").related_model._meta.db_table
+        _LOOKUP_SQL = (
+            f"SELECT d.lookup_secret, d.applicant_phone, d.applicant_id, d.state, d.submitted_at, d.due_at,"
+            f" o.name, v.name, e.kind, e.note, e.at, e.agency_name, e.actor_label, e.actor_id"
+            f" FROM {d} d JOIN {o} o ON o.id = d.agency_id JOIN {v} v ON v.id = d.version_id"
+            f" LEFT JOIN {e} e ON e.dossier_id = d.id AND e.public"
+            f" WHERE d.code = %s ORDER BY e.at, e.id"
+        )
+    return _LOOKUP_SQL
+
+
+@dataclass(frozen=True)
+class _EventRow:
+    kind: str
+    note: str
+    actor_id: int | None
+    actor_label: str
+    data: dict = field(default_factory=dict)  # internal events' details: never read for public ones
+
+
 def public_lookup(code: str, second_factor: str) -> PublicView | None:
     """The dossier with this code if the second factor (the receipt's secret or the phone) matches; else None.
 
@@ -115,40 +160,36 @@ def public_lookup(code: str, second_factor: str) -> PublicView | None:
     factor = (second_factor or "").strip()
     if parse_code(code) is None or not factor:
         return None
-    dossier = (
-        Dossier.objects.select_related("agency", "version")
-        .only(
-            "code",
-            "state",
-            "lookup_secret",
-            "applicant_phone",
-            "applicant_id",
-            "submitted_at",
-            "due_at",
-            "agency__name",
-            "version__name",
+    rows = fetch_all_prepared(_lookup_sql(), [code])
+    if not rows:
+        return None
+    secret, phone, applicant_id, state, submitted_at, due_at, agency, procedure = rows[0][:8]
+    secret_matches = hmac.compare_digest(factor.upper().encode(), secret.encode())
+    if not secret_matches and not _same_phone(factor, phone):
+        return None
+    events = []
+    for row in rows:
+        if row[8] is None:  # no public event (the LEFT JOIN's empty row)
+            continue
+        event = _EventRow(kind=row[8], note=row[9], actor_id=row[13], actor_label=row[12])
+        events.append(
+            PublicEvent(
+                at=_aware(row[10]), label=event_label(event), agency=row[11], who=public_who(event, applicant_id)
+            )
         )
-        .filter(code=code)
-        .first()
-    )
-    if dossier is None:
-        return None
-    if factor.upper() != dossier.lookup_secret and not _same_phone(factor, dossier.applicant_phone):
-        return None
-    events = [
-        PublicEvent(at=e.at, label=event_label(e), agency=e.agency_name, who=public_who(e, dossier.applicant_id))
-        for e in DossierEvent.objects.filter(dossier=dossier, public=True)
-        .only("kind", "note", "at", "agency_name", "actor_label", "actor_id", "dossier_id")
-        .order_by("at", "pk")
-    ]
     return PublicView(
-        code=dossier.code,
-        procedure=dossier.version.name,
-        agency=dossier.agency.name,
-        state=dossier.state,
-        state_label=str(DossierState(dossier.state).label),
-        national_status=dossier.national_status,
-        submitted_at=dossier.submitted_at,
-        due_at=dossier.due_at,
+        code=code,
+        procedure=procedure,
+        agency=agency,
+        state=state,
+        state_label=str(DossierState(state).label),
+        national_status=NATIONAL_STATUS[state],
+        submitted_at=_aware(submitted_at),
+        due_at=_aware(due_at),
         events=events,
     )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A datetime from a raw query: PostgreSQL gives it aware, SQLite naive in UTC (Django stores UTC there)."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value

@@ -12,7 +12,7 @@ from django.utils import timezone
 from egov.accounts.actor import Actor
 from egov.audit.services import audit_record
 from egov.documents.models import DeliveryState, Document, Recipient
-from egov.exchange import mapping
+from egov.exchange import mapping, signals
 from egov.exchange.models import MessageKind, OutboxMessage, ReceivedDocument, SentDocument, StatusEntry
 
 # What the sender shows when a status code arrives (App. VI III.1k/1o: the receiver's handling, seen by the sender).
@@ -109,6 +109,13 @@ def enqueue_package(
         obj=document,
         scope_org=document.organisation,
         after={"document_id": document_id, "to": [r.to_codes[0] for r in rows], "business_type": business_type},
+    )
+    signals.package_queued.send(
+        sender=OutboxMessage,
+        document=document,
+        to_codes=[r.to_codes[0] for r in rows],
+        business_type=business_type,
+        actor=actor,
     )
     wake_after_commit()
     return rows

@@ -19,7 +19,7 @@ from egov.accounts.actor import Actor
 from egov.documents.models import Document, FileRole, IncomingState
 from egov.documents.services import common
 from egov.documents.services.incoming import destroy_recalled_copy, receive_exchanged
-from egov.exchange import edxml, keys, lease, mapping
+from egov.exchange import edxml, keys, lease, mapping, signals
 from egov.exchange.client import Delivery, HubClient, HubError
 from egov.exchange.models import (
     InboxMessage,
@@ -225,6 +225,14 @@ def _apply_status(to_code: str, message: edxml.Message) -> str:
         description=status.description[:500],
         occurred_at=status.timestamp,
         recorded_at=timezone.now(),
+    )
+    signals.status_received.send(
+        sender=StatusEntry,
+        document=document,
+        organ_code=message.sender_organ_id,
+        code=code,
+        description=status.description[:500],
+        occurred_at=status.timestamp,
     )
     mapped = outbox.STATUS_DELIVERY.get(code)
     common.event(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egov.core.errors import Conflict
@@ -17,20 +17,27 @@ from egov.services.models import DossierSequence
 MAX_PER_DAY = 9999
 
 
+def _upsert_sql() -> str:
+    table = DossierSequence._meta.db_table
+    # One statement takes the number and the row lock (PostgreSQL, and SQLite from 3.35): the same as creating
+    # the day's row if missing, locking it and raising it, in one round trip instead of five.
+    return (
+        f"INSERT INTO {table} (agency_id, day, last_number) VALUES (%s, %s, 1)"
+        f" ON CONFLICT (agency_id, day) DO UPDATE SET last_number = {table}.last_number + 1"
+        f" RETURNING last_number"
+    )
+
+
 def next_code(agency, day: dt.date) -> str:
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("dossier codes are taken inside the transaction that uses them")
-    try:
-        with transaction.atomic():
-            DossierSequence.objects.get_or_create(agency=agency, day=day)
-    except IntegrityError:
-        pass  # created by a concurrent transaction: the lock below waits for it
-    sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
-    if sequence.last_number >= MAX_PER_DAY:
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [agency.pk, day])
+        (number,) = cursor.fetchone()
+    if number > MAX_PER_DAY:
         raise Conflict(_("Đã hết số hồ sơ trong ngày của cơ quan (tối đa %(n)d).") % {"n": MAX_PER_DAY})
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{agency.code}-{day:%y%m%d}-{sequence.last_number:04d}"
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
 def parse_code(code: str) -> tuple[str, dt.date, int] | None:

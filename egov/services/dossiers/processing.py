@@ -263,6 +263,10 @@ def dossier_hand_over(*, actor: Actor, dossier: Dossier, assignee=None, note: st
     if dossier.state != S.PROCESSING:
         raise InvalidTransition(_("Chỉ chuyển bước khi hồ sơ đang xử lý."), field="state")
     step = _require_step(actor, dossier)
+    if step.kind == StepKind.OTHER_AGENCY:
+        from egov.services.dossiers.interagency import require_answered
+
+        require_answered(dossier, step, note=note)
     next_position = _next_position(dossier, step.position)
     if next_position is None or next(s for s in _route(dossier) if s.position == next_position).kind == StepKind.RETURN:
         raise InvalidTransition(_("Đây là bước cuối trước khi trả kết quả: hãy phê duyệt kết quả."), field="state")

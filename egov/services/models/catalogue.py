@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GovernmentLevel(models.TextChoices):
@@ -17,7 +18,7 @@ class GovernmentLevel(models.TextChoices):
 
 class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("ngày làm việc")
-    WORKING_HOURS = "working_hours", _("giờ làm việc")
+    WORKING_HOURS = "working_hours", pgettext_lazy("time unit", "giờ làm việc")  # not the office hours
 
 
 class OnlineClass(models.TextChoices):

@@ -212,9 +212,31 @@ class DossierStep(models.Model):
     due_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=1000, blank=True)
+    # A step of another agency (StepKind.OTHER_AGENCY): the outgoing letter (công văn xin ý kiến) that carries the
+    # dossier there through the exchange, and that agency's reply as registered in the incoming register.
+    letter = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_steps",
+        verbose_name=_("văn bản gửi cơ quan phối hợp"),
+    )
+    reply = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossier_replies",
+        verbose_name=_("văn bản trả lời của cơ quan phối hợp"),
+    )
 
     class Meta:
         ordering = ["dossier", "started_at", "pk"]
+        constraints = [
+            # One letter carries one dossier's step: a second step cannot claim a letter already sent for another.
+            models.UniqueConstraint(fields=["letter"], name="dossier_step_letter_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -93,7 +94,8 @@ class SandboxGateway:
         query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         try:
             if path == "/health" and method == "GET":
-                return self._send(start_response, "200 OK", "text/plain; charset=utf-8", b"ok")
+                # With the process id: whoever started it can tell it from another sandbox on a reused port.
+                return self._send(start_response, "200 OK", "text/plain; charset=utf-8", f"ok {os.getpid()}".encode())
             if path == "/pay" and method == "GET":
                 return self._page(start_response, "200 OK", self._checkout_page(self._check_order(query)))
             if path == "/pay" and method == "POST":

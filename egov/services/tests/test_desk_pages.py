@@ -63,6 +63,9 @@ def test_queue_lists_own_agency_by_due_date_with_constant_queries(
         codes = [d.code for d in response.context["page"]]
         assert codes[0] == late.code and soon.code in codes and len(codes) == 5
         assert response.context["page"][0].timeliness == "overdue"
+        first_row = response.content.decode().split('<tbody class="govuk-table__body">')[1].split("</tr>")[0]
+        assert (late.code in first_row, "Đang xử lý" in first_row, "17:00 27/11/2026" in first_row) == (True,) * 3
+        assert f'href="/services/desk/{late.pk}/"' in first_row and "Quá hạn" in first_row
         overdue = client.get("/services/desk/?overdue=on")
         assert [d.code for d in overdue.context["page"]] == [late.code]
     assert as_user(client, agency.other_officer).get("/services/desk/").context["page"].paginator.count == 0

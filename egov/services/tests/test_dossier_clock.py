@@ -104,3 +104,24 @@ def test_codes_run_per_agency_and_day(agency):
     assert parse_code(first) == ("000.00.15.H40", dt.date(2026, 11, 23), 1)
     assert parse_code("000.00.15.H40-261332-0001") is None
     assert parse_code("khong-phai-ma") is None
+
+
+def test_a_failed_transaction_gives_its_number_back_and_the_day_has_a_limit(agency):
+    from django.db import transaction
+
+    from egov.core.errors import Conflict
+    from egov.services.models import DossierSequence
+
+    day = dt.date(2026, 11, 23)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        next_code(agency.org, day)
+        raise RuntimeError("the dossier could not be saved")
+    with transaction.atomic():
+        assert next_code(agency.org, day) == "000.00.15.H40-261123-0001"
+    DossierSequence.objects.filter(agency=agency.org, day=day).update(last_number=9998)
+    with transaction.atomic():
+        assert next_code(agency.org, day) == "000.00.15.H40-261123-9999"
+    with pytest.raises(Conflict) as refused, transaction.atomic():
+        next_code(agency.org, day)
+    assert str(refused.value.message) == "Đã hết số hồ sơ trong ngày của cơ quan (tối đa 9999)."
+    assert DossierSequence.objects.get(agency=agency.org, day=day).last_number == 9999

@@ -160,7 +160,9 @@ def start_sandbox(port: int, callback_url: str) -> subprocess.Popen:
         if process.poll() is not None:
             raise RuntimeError(f"the sandbox gateway stopped at start (exit {process.returncode})")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            # Our own sandbox, not another test run's that took the port first (the pid tells them apart).
+            answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            if answer.status_code == 200 and answer.text == f"ok {process.pid}":
                 return process
         except httpx.HTTPError:
             pass

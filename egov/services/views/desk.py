@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.models import User
 from egov.accounts.permissions import can
 from egov.accounts.roles import Perm
+from egov.calendar.hours import localise
 from egov.core.errors import DomainError, NotFound
 from egov.core.views_helpers import apply_error, paginate
 from egov.services import selectors
@@ -25,6 +26,7 @@ from egov.services.models import DossierEvent, DossierState
 from egov.services.models.dossiers import STATE_TAGS
 from egov.services.permissions import STAFF_PERMS
 from egov.services.views import desk_forms as f
+from egov.services.views import interagency as interagency_views
 
 S = DossierState
 STEP_ROLES = ("one_stop_officer", "specialist", "leader", "deputy_leader")
@@ -52,9 +54,15 @@ def queue(request):
         state, overdue = form.cleaned_data["state"], form.cleaned_data["overdue"]
     page = paginate(request, selectors.queue(request.actor, state=state or None, overdue=overdue), per_page=50)
     now = timezone.now()
+    labels = {value: str(label) for value, label in DossierState.choices}
+    link = reverse("services:desk_dossier", args=[0]).removesuffix("0/")
     for dossier in page:
         dossier.tag = STATE_TAGS.get(dossier.state, "grey")
+        dossier.state_label = labels.get(dossier.state, dossier.state)
+        dossier.link = f"{link}{dossier.pk}/"
         dossier.timeliness = clock.classify(dossier, now)
+        # The date filter's "H:i d/m/Y", formatted here: Django's filter cost more than the rest of the row.
+        dossier.due_text = localise(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
     return render(request, "services/desk/queue.html", {"form": form, "page": page})
 
 
@@ -109,6 +117,7 @@ def _page(request, dossier, *, status: int = 200, **forms):
         "apology_form": forms.get("apology_form") or f.ApologyForm(prefix="apology"),
         "paid_form": forms.get("paid_form") or f.PaidForm(prefix="paid"),
         "page_error": forms.get("page_error"),
+        **interagency_views.page_context(request, dossier, forms),
     }
     return render(request, "services/desk/dossier.html", context, status=status)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from egov.core.ratelimit import RateLimiter
+from egov.core.shell import render_in_shell
 from egov.services import selectors
 
 limiter = RateLimiter(max_keys=20_000)
@@ -46,7 +46,14 @@ def lookup(request):
             if found is None:
                 form.add_error(None, _("Không tìm thấy hồ sơ với mã và thông tin tra cứu đã nhập."))
                 status = 404
-    response = render(request, "services/lookup/lookup.html", {"form": form, "found": found}, status=status)
+    response = render_in_shell(
+        request,
+        title=_("Tra cứu hồ sơ"),
+        full_template="services/lookup/lookup.html",
+        content_template="services/lookup/content.html",
+        context={"form": form, "found": found},
+        status=status,
+    )
     if status == 429:
         response["Retry-After"] = str(wait)
     return response
