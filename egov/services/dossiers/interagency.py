@@ -332,8 +332,10 @@ def _guarded(what: str, work) -> None:
 def on_package_queued(sender, *, document, to_codes, business_type, actor, **kwargs) -> None:
     """The letter's package was queued for the agency: the dossier went there (once, for the new package)."""
 
+    steps = list(_steps_of(document))  # one query on the exchange's path; none of it for other documents
+
     def work():
-        for step in _steps_of(document):
+        for step in steps:
             dossier = step.dossier
             code = _agency_code(dossier, step)
             if code not in to_codes:
@@ -358,15 +360,17 @@ def on_package_queued(sender, *, document, to_codes, business_type, actor, **kwa
                 after={"step": step.position, "agency": code, "letter": document.pk, "business_type": business_type},
             )
 
-    if DossierStep.objects.filter(letter=document).exists():
+    if steps:
         _guarded("queued package", work)
 
 
 def on_status_received(sender, *, document, organ_code, code, description, occurred_at, **kwargs) -> None:
     """A status message from the agency about the letter (01 arrived, 03 registered, ...): an internal event."""
 
+    steps = list(_steps_of(document))
+
     def work():
-        for step in _steps_of(document):
+        for step in steps:
             dossier = step.dossier
             if _agency_code(dossier, step) != organ_code:
                 continue
@@ -391,7 +395,7 @@ def on_status_received(sender, *, document, organ_code, code, description, occur
                 after={"step": step.position, "agency": organ_code, "code": code},
             )
 
-    if DossierStep.objects.filter(letter=document).exists():
+    if steps:
         _guarded("status", work)
 
 
